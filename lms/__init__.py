@@ -1,0 +1,45 @@
+"""Quán triệt: courses built from directives, quizzes, certificates and reports for a department."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from lms.config import PROJECT_ROOT, Config
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and error pages.
+
+    Creates no tables and writes nothing to the database: migrations own the schema.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(config or Config())
+
+    from lms import db_setup, i18n, security, views_common
+    from lms.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    db_setup.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    views_common.init_app(app)
+
+    from lms.auth import bp as auth_bp
+    from lms.learn import bp as learn_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+
+    from lms import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,47 @@
+"""Login and logout pages."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import bp
+from lms.auth.forms import LoginForm
+from lms.auth.services import authenticate
+from lms.views_common import is_safe_next
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; on success start a fresh session and go to `next` if it is local."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.my_courses"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = authenticate(form.identifier.data, form.password.data)
+        if user is None:
+            flash(_("Wrong employee code, email or password."), "error")
+        else:
+            lang = session.get("lang")
+            session.clear()  # a new session id's worth of state: no fixation
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else url_for("learn.my_courses"))
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End the session (and the remember-me cookie)."""
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,89 @@
+"""Configuration read from environment variables, with a separate class for tests."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment describes a configuration the app must refuse."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(env: str) -> str:
+    """Return SECRET_KEY from the environment; in development keep a generated one under instance/."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        if env == "production" and (len(key) < 32 or key in {"dev", "change-me", "secret"}):
+            raise ConfigError("SECRET_KEY is too weak for production (use at least 32 random characters).")
+        return key
+    if env == "production":
+        raise ConfigError("SECRET_KEY must be set in production.")
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` spellings and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    """Settings for development and production, from the environment."""
+
+    def __init__(self) -> None:
+        self.APP_ENV = os.environ.get("APP_ENV", "development").strip().lower()
+        if self.APP_ENV not in {"development", "production"}:
+            raise ConfigError("APP_ENV must be 'development' or 'production'.")
+        self.DEBUG = _bool("FLASK_DEBUG") and self.APP_ENV != "production"
+        if self.APP_ENV == "production" and _bool("FLASK_DEBUG"):
+            raise ConfigError("Debug mode must be off in production.")
+        self.SECRET_KEY = _secret_key(self.APP_ENV)
+        default_db = f"sqlite:///{INSTANCE_DIR / 'quantriet.sqlite3'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.ORG_NAME = os.environ.get("ORG_NAME", "Sở Tài nguyên và Môi trường tỉnh Thanh Hóa")
+        self.QUESTION_BANK_DIR = os.environ.get("QUESTION_BANK_DIR", str(PROJECT_ROOT / "question_bank"))
+        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.LANGUAGES = ("vi", "en")
+        self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a database of the test's choosing, CSRF on unless a test turns it off."""
+
+    def __init__(self, database_url: str | None = None) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            database_url or os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        )
+        self.WTF_CSRF_ENABLED = True
+        self.BASE_URL = "http://qt.test"

@@ -1,0 +1,1 @@
+"""Realistic demo data for a provincial Department of Natural Resources and Environment (2024)."""

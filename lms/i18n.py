@@ -1,0 +1,45 @@
+"""Languages and formats: Vietnamese by default, English on request; times in Asia/Ho_Chi_Minh."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+
+from lms.extensions import babel
+from lms.text import to_local, vi_date
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else Vietnamese."""
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'ngày 05 tháng 02 năm 2024' in Vietnamese, 'February 5, 2024' in English."""
+    if value is None:
+        return ""
+    if str(get_locale()) == "vi":
+        return vi_date(value)
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return format_date(value, "long")
+
+
+def date_time(value: datetime | None) -> str:
+    """A stored UTC time shown in local time: '14:05, ngày 05 tháng 02 năm 2024'."""
+    if value is None:
+        return ""
+    if str(get_locale()) == "vi":
+        return f"{to_local(value):%H:%M}, {vi_date(value)}"
+    return format_datetime(value, "medium")
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and register the formatting filters used by templates."""
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["date_time"] = date_time
+    app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0%")
+    app.jinja_env.filters["number"] = lambda v: format_decimal(v)

@@ -1,0 +1,19 @@
+"""All models, imported in one place so Alembic and the app see the whole schema."""
+from lms.models.content import (
+    BlueprintItem,
+    Clause,
+    Course,
+    Lesson,
+    Option,
+    Question,
+    QuestionVersion,
+    question_version_clauses,
+)
+from lms.models.org import Unit
+from lms.models.progress import LessonRead
+from lms.models.user import ROLES, UnitHead, User, UserRole
+
+__all__ = [
+    "BlueprintItem", "Clause", "Course", "Lesson", "LessonRead", "Option", "Question",
+    "QuestionVersion", "ROLES", "Unit", "UnitHead", "User", "UserRole", "question_version_clauses",
+]
