@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms.config import PROJECT_ROOT, Config
+from lms.config import PROJECT_ROOT, Config, instance_dir
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -17,7 +17,7 @@ def create_app(config: object | None = None) -> Flask:
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(Path(__file__).parent / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(instance_dir()),
     )
     app.config.from_object(config or Config())
 
@@ -33,11 +33,13 @@ def create_app(config: object | None = None) -> Flask:
     security.init_app(app)
     views_common.init_app(app)
 
+    from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
     from lms.learn import bp as learn_bp
+    from lms.people import bp as people_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learn_bp)
+    for blueprint in (auth_bp, learn_bp, people_bp, admin_bp):
+        app.register_blueprint(blueprint)
 
     from lms import cli
 

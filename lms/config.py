@@ -6,7 +6,11 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+def instance_dir() -> Path:
+    """Where local state lives (SQLite file, generated secret key): INSTANCE_PATH or ./instance."""
+    return Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
 
 
 class ConfigError(RuntimeError):
@@ -29,8 +33,9 @@ def _secret_key(env: str) -> str:
         return key
     if env == "production":
         raise ConfigError("SECRET_KEY must be set in production.")
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE_DIR / "secret_key"
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48), encoding="ascii")
         path.chmod(0o600)
@@ -57,7 +62,7 @@ class Config:
         if self.APP_ENV == "production" and _bool("FLASK_DEBUG"):
             raise ConfigError("Debug mode must be off in production.")
         self.SECRET_KEY = _secret_key(self.APP_ENV)
-        default_db = f"sqlite:///{INSTANCE_DIR / 'quantriet.sqlite3'}"
+        default_db = f"sqlite:///{instance_dir() / 'quantriet.sqlite3'}"
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.ORG_NAME = os.environ.get("ORG_NAME", "Sở Tài nguyên và Môi trường tỉnh Thanh Hóa")
@@ -79,6 +84,8 @@ class Config:
 class TestConfig(Config):
     """Settings for the test suite: a database of the test's choosing, CSRF on unless a test turns it off."""
 
+    __test__ = False  # not a pytest test class
+
     def __init__(self, database_url: str | None = None) -> None:
         super().__init__()
         self.TESTING = True
@@ -87,3 +94,4 @@ class TestConfig(Config):
         )
         self.WTF_CSRF_ENABLED = True
         self.BASE_URL = "http://qt.test"
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick

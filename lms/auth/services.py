@@ -1,6 +1,7 @@
 """Accounts: finding a user by what they type, checking passwords, creating accounts."""
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,7 +19,9 @@ class AccountError(ValueError):
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    """scrypt by default; tests may configure a faster method."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 def check_new_password(password: str) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms import clock
 from lms.content.spec import CourseSpec, QuestionSpec
@@ -116,7 +116,7 @@ def _sync_lessons(course: Course, spec: CourseSpec, clauses: dict[str, Clause], 
 
 def _new_version(question: Question, item: QuestionSpec, clauses: dict[str, Clause], number: int) -> QuestionVersion:
     version = QuestionVersion(
-        question_id=question.id, number=number, content_hash=item.content_hash, type=item.type,
+        question=question, number=number, content_hash=item.content_hash, type=item.type,
         text=item.text, explanation=item.explanation, scenario=item.scenario, is_current=True,
         options=[Option(position=i, text=o.text, is_correct=o.correct, pinned=o.pinned)
                  for i, o in enumerate(item.options)],
@@ -139,12 +139,11 @@ def _sync_questions(course: Course, spec: CourseSpec, clauses: dict[str, Clause]
         if question is None:
             question = Question(course_id=course.id, key=item.key, position=item.position, created_at=now)
             db.session.add(question)
-            db.session.flush()
             questions[item.key] = question
             report.created["questions"] += 1
         else:
             _assign(question, {"position": item.position, "retired_at": None})
-        own = versions.get(question.id, [])
+        own = versions.get(question.id, []) if question.id else []
         match = next((v for v in own if v.content_hash == item.content_hash), None)
         if match is not None and match.is_current:
             continue
@@ -153,9 +152,7 @@ def _sync_questions(course: Course, spec: CourseSpec, clauses: dict[str, Clause]
         if match is not None:
             match.is_current = True  # an edit was undone: the earlier wording is current again
         else:
-            number = (db.session.scalar(
-                select(func.max(QuestionVersion.number)).where(QuestionVersion.question_id == question.id)
-            ) or 0) + 1
+            number = max((v.number for v in own), default=0) + 1
             _new_version(question, item, clauses, number)
             if number > 1:
                 report.new_versions += 1
