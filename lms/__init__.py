@@ -20,6 +20,12 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(instance_dir()),
     )
     app.config.from_object(config or Config())
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx or another reverse proxy: trust its X-Forwarded-* headers, and only its.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from lms import db_setup, i18n, security, views_common
     from lms.extensions import csrf, db, login_manager, migrate
