@@ -50,7 +50,7 @@ run: venv translations
 	$(FLASK) content sync
 	$(FLASK) demo --if-empty
 	@echo "Quán triệt is at http://127.0.0.1:$(PORT)  (demo logins: see README.md)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) --access-logfile - app:app
 
 test: dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

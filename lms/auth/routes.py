@@ -31,7 +31,7 @@ def login():
             login_user(user, remember=form.remember.data)
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("learn.my_courses"))
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or form.errors == {} else 400
+    return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
