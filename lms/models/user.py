@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -18,11 +18,13 @@ class User(UserMixin, db.Model):
     """A member of staff. The full name is stored as typed (NFC); sort and search keys derive from it."""
 
     __tablename__ = "users"
+    # Lists of people are ordered by (name_sort_key, employee_code): one index serves every page.
+    __table_args__ = (Index("ix_users_name_order", "name_sort_key", "employee_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_code: Mapped[str] = mapped_column(String(40), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    name_sort_key: Mapped[bytes] = mapped_column(LargeBinary, index=True)
+    name_sort_key: Mapped[bytes] = mapped_column(LargeBinary)
     name_search: Mapped[str] = mapped_column(String(200), index=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)

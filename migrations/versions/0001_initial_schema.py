@@ -124,7 +124,7 @@ def upgrade():
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_name_search'), ['name_search'], unique=False)
-        batch_op.create_index(batch_op.f('ix_users_name_sort_key'), ['name_sort_key'], unique=False)
+        batch_op.create_index('ix_users_name_order', ['name_sort_key', 'employee_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('lessons',
@@ -263,7 +263,7 @@ def downgrade():
     op.drop_table('lessons')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_unit_id'))
-        batch_op.drop_index(batch_op.f('ix_users_name_sort_key'))
+        batch_op.drop_index('ix_users_name_order')
         batch_op.drop_index(batch_op.f('ix_users_name_search'))
 
     op.drop_table('users')

@@ -1,0 +1,1 @@
+"""Benchmarks: data generators and timing scripts (run with `python -m bench.<name>`)."""
