@@ -113,3 +113,18 @@ def test_create_admin_command(ctx):
     again = runner.invoke(args=["users", "create-admin", "--code", "qt-admin", "--name", "A B",
                                 "--password", "mat-khau-du-dai-12"])
     assert again.exit_code == 1 and "already in use" in again.output
+
+
+def test_password_typed_with_combining_marks_matches(client):
+    import unicodedata
+
+    make_user(code="NV-NFD", password="Mật khẩu tiếng Việt")
+    nfd = unicodedata.normalize("NFD", "Mật khẩu tiếng Việt")
+    assert _login(client, "NV-NFD", nfd).status_code == 302
+
+
+def test_identifier_typed_with_combining_marks_matches(client):
+    import unicodedata
+
+    make_user(code="NGUYỄN-01")
+    assert _login(client, unicodedata.normalize("NFD", "NGUYỄN-01"), PASSWORD).status_code == 302

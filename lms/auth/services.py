@@ -1,6 +1,8 @@
 """Accounts: finding a user by what they type, checking passwords, creating accounts."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import current_app, has_app_context
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,14 +20,19 @@ class AccountError(ValueError):
     """A request to create or change an account that cannot be carried out, with the reason."""
 
 
+def _password_text(password: str) -> str:
+    """NFC, so a password typed with combining marks (Windows keyboard) matches one typed precomposed."""
+    return unicodedata.normalize("NFC", password)
+
+
 def hash_password(password: str) -> str:
     """scrypt by default; tests may configure a faster method."""
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-    return generate_password_hash(password, method=method)
+    return generate_password_hash(_password_text(password), method=method)
 
 
 def check_new_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if len(_password_text(password)) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
 
 
@@ -35,7 +42,8 @@ def find_login_user(identifier: str) -> User | None:
     if not identifier:
         return None
     return db.session.scalar(
-        select(User).where(or_(func.lower(User.employee_code) == identifier.lower(),
+        select(User).where(or_(User.employee_code == identifier,
+                               func.lower(User.employee_code) == identifier.lower(),
                                func.lower(User.email) == identifier.lower()))
     )
 
@@ -46,7 +54,7 @@ def authenticate(identifier: str, password: str) -> User | None:
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password_hash(user.password_hash, _password_text(password)) or not user.active:
         return None
     return user
 
