@@ -15,22 +15,26 @@ content_cli = AppGroup("content", help="Check and load courses from question_ban
 users_cli = AppGroup("users", help="Manage accounts.")
 
 
-def _bank_path(path: str | None) -> Path:
-    return Path(path) if path else Path(current_app.config["QUESTION_BANK_DIR"])
+def _folders(path: str | None) -> list[Path]:
+    """Course folders at PATH (default: the configured bank); exit with a message when there are none."""
+    from lms.content.loader import course_folders
+
+    bank = Path(path) if path else Path(current_app.config["QUESTION_BANK_DIR"])
+    folders = course_folders(bank)
+    if not folders:
+        click.echo(f"{bank}:1: no course folder (with course.yaml) found", err=True)
+        sys.exit(1)
+    return folders
 
 
 @content_cli.command("check")
 @click.argument("path", required=False)
 def content_check(path: str | None) -> None:
     """Validate PATH (a course folder or the whole bank); print `file:line: problem` for each problem."""
-    from lms.content.loader import course_folders, load_course
+    from lms.content.loader import load_course
 
-    folders = course_folders(_bank_path(path))
-    if not folders:
-        click.echo(f"{_bank_path(path)}:1: no course folder (with course.yaml) found", err=True)
-        sys.exit(1)
     total = 0
-    for folder in folders:
+    for folder in _folders(path):
         course, problems = load_course(folder)
         for problem in problems:
             click.echo(str(problem))
@@ -48,14 +52,10 @@ def content_check(path: str | None) -> None:
 def content_sync(path: str | None) -> None:
     """Load PATH into the database (idempotent); refuses to load a bank with problems."""
     from lms.content.importer import sync_course
-    from lms.content.loader import course_folders, load_course
+    from lms.content.loader import load_course
 
-    folders = course_folders(_bank_path(path))
-    if not folders:
-        click.echo(f"{_bank_path(path)}:1: no course folder (with course.yaml) found", err=True)
-        sys.exit(1)
     specs = []
-    for folder in folders:
+    for folder in _folders(path):
         course, problems = load_course(folder)
         if problems or course is None:
             for problem in problems:

@@ -45,6 +45,16 @@ def _assign(row, values: dict) -> bool:
     return changed
 
 
+def _retire_missing(existing: dict, wanted: set[str], now) -> int:
+    """Retire (never delete) rows whose key the files no longer have; return how many."""
+    retired = 0
+    for key, row in existing.items():
+        if key not in wanted and row.retired_at is None:
+            row.retired_at = now
+            retired += 1
+    return retired
+
+
 def sync_course(spec: CourseSpec) -> SyncReport:
     """Bring the database in line with the spec in the current transaction (the caller commits)."""
     report = SyncReport(spec.key)
@@ -86,11 +96,7 @@ def _sync_clauses(course: Course, spec: CourseSpec, report: SyncReport, now) -> 
             report.created["clauses"] += 1
         elif _assign(row, values):
             report.updated["clauses"] += 1
-    wanted = {c.key for c in spec.clauses}
-    for key, row in existing.items():
-        if key not in wanted and row.retired_at is None:
-            row.retired_at = now
-            report.retired["clauses"] += 1
+    report.retired["clauses"] += _retire_missing(existing, {c.key for c in spec.clauses}, now)
     db.session.flush()
     return existing
 
@@ -107,11 +113,7 @@ def _sync_lessons(course: Course, spec: CourseSpec, clauses: dict[str, Clause], 
         elif _assign(row, values):
             row.updated_at = now
             report.updated["lessons"] += 1
-    wanted = {lesson.key for lesson in spec.lessons}
-    for key, row in existing.items():
-        if key not in wanted and row.retired_at is None:
-            row.retired_at = now
-            report.retired["lessons"] += 1
+    report.retired["lessons"] += _retire_missing(existing, {lesson.key for lesson in spec.lessons}, now)
 
 
 def _new_version(question: Question, item: QuestionSpec, clauses: dict[str, Clause], number: int) -> QuestionVersion:
@@ -157,8 +159,4 @@ def _sync_questions(course: Course, spec: CourseSpec, clauses: dict[str, Clause]
             if number > 1:
                 report.new_versions += 1
 
-    wanted = {q.key for q in spec.questions}
-    for key, question in questions.items():
-        if key not in wanted and question.retired_at is None:
-            question.retired_at = now
-            report.retired["questions"] += 1
+    report.retired["questions"] += _retire_missing(questions, {q.key for q in spec.questions}, now)

@@ -41,15 +41,21 @@ def course(course_key: str):
     return render_template("learn/course.html", course=course, items=items, read=read)
 
 
-@bp.get("/courses/<course_key>/lessons/<lesson_key>")
-@login_required
-def lesson(course_key: str, lesson_key: str):
-    """One lesson: the clause it teaches, the body, previous/next and the "read" button."""
+def _lesson_or_404(course_key: str, lesson_key: str):
+    """The course, its lessons for the current user and the index of the asked one; 404 if absent."""
     course = _course_or_404(course_key)
     items = services.course_lessons(course, current_user)
     index = next((i for i, item in enumerate(items) if item.lesson.key == lesson_key), None)
     if index is None:
         abort(404)
+    return course, items, index
+
+
+@bp.get("/courses/<course_key>/lessons/<lesson_key>")
+@login_required
+def lesson(course_key: str, lesson_key: str):
+    """One lesson: the clause it teaches, the body, previous/next and the "read" button."""
+    course, items, index = _lesson_or_404(course_key, lesson_key)
     return render_template(
         "learn/lesson.html", course=course, item=items[index], number=index + 1, total=len(items),
         previous=items[index - 1] if index > 0 else None,
@@ -62,11 +68,7 @@ def lesson(course_key: str, lesson_key: str):
 @login_required
 def mark_read(course_key: str, lesson_key: str):
     """Record the read, then go on to the next lesson (or back to the course after the last)."""
-    course = _course_or_404(course_key)
-    items = services.course_lessons(course, current_user)
-    index = next((i for i, item in enumerate(items) if item.lesson.key == lesson_key), None)
-    if index is None:
-        abort(404)
+    course, items, index = _lesson_or_404(course_key, lesson_key)
     services.mark_read(current_user, items[index].lesson)
     db.session.commit()
     flash(_("Marked as read: %(title)s", title=items[index].lesson.title), "success")
