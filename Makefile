@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test venv dev translations i18n clean help
+.PHONY: run test lint venv dev translations i18n clean help
 
 help:
 	@echo "make run    - install, migrate, load the course, seed demo data if empty, serve on 127.0.0.1:$(PORT)"
@@ -54,6 +54,9 @@ run: venv translations
 
 test: dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: dev
+	$(BIN)/ruff check lms tests bench app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -95,4 +95,4 @@ class TestConfig(Config):
         )
         self.WTF_CSRF_ENABLED = True
         self.BASE_URL = "http://qt.test"
-        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name; fast hashing keeps tests quick

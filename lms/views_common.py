@@ -1,8 +1,8 @@
 """Cross-cutting web pieces: loading the user, role checks, the language switch, error pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for

@@ -166,8 +166,8 @@ def test_a_clause_without_lesson_and_with_too_few_questions(bank):
 
 
 def test_lesson_problems(bank):
-    (bank / "lessons/10-extra.md").write_text("---\nclause: nope\ntitle: \"\"\n---\nVăn bản <script>alert(1)</script>\n",
-                                              encoding="utf-8")
+    lesson = "---\nclause: nope\ntitle: \"\"\n---\nVăn bản <script>alert(1)</script>\n"
+    (bank / "lessons/10-extra.md").write_text(lesson, encoding="utf-8")
     (bank / "lessons/11-nofront.md").write_text("Không có phần đầu.\n", encoding="utf-8")
     problems = _problems(bank)
     _only(problems, "lessons/10-extra.md", 2, "unknown clause 'nope'")
@@ -184,9 +184,10 @@ def test_course_settings_problems(bank):
     path.write_text(text, encoding="utf-8")
     lines = text.splitlines()
     problems = _problems(bank)
-    _only(problems, "course.yaml", next(i for i, l in enumerate(lines, 1) if "pass_mark" in l), "between 1 and 100")
-    _only(problems, "course.yaml", next(i for i, l in enumerate(lines, 1) if "review:" in l), "must be one of")
-    blueprint_line = next(i for i, l in enumerate(lines, 1) if "clauses: [1c]" in l)
+    pass_mark_line = next(i for i, line in enumerate(lines, 1) if "pass_mark" in line)
+    _only(problems, "course.yaml", pass_mark_line, "between 1 and 100")
+    _only(problems, "course.yaml", next(i for i, line in enumerate(lines, 1) if "review:" in line), "must be one of")
+    blueprint_line = next(i for i, line in enumerate(lines, 1) if "clauses: [1c]" in line)
     _only(problems, "course.yaml", blueprint_line, "asks for 60 questions from 1c")
 
 

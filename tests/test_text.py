@@ -1,6 +1,6 @@
 """Vietnamese text rules: NFC, collation, name order, search folding, Decree 30 dates."""
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -90,7 +90,7 @@ def test_decree_30_dates():
 
 
 def test_dates_are_shown_in_ho_chi_minh_time():
-    late_evening_utc = datetime(2024, 2, 4, 18, 30, tzinfo=timezone.utc)
+    late_evening_utc = datetime(2024, 2, 4, 18, 30, tzinfo=UTC)
     assert to_local(late_evening_utc).hour == 1
     assert vi_date(late_evening_utc) == "ngày 05 tháng 02 năm 2024"
 

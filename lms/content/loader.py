@@ -104,7 +104,8 @@ def _parse_course(root: Path, problems: list[Problem]) -> CourseSpec | None:
         course.max_attempts = reader.integer(quiz, "max_attempts", 0, 0, 1000)
         course.cooldown_minutes = reader.integer(quiz, "cooldown_minutes", 0, 0, 60 * 24 * 30)
         course.require_lessons_read = reader.boolean(quiz, "require_lessons_read", True)
-        course.multiple_grading = reader.choice(quiz, "multiple_grading", "all_or_nothing", ("all_or_nothing", "partial"))
+        course.multiple_grading = reader.choice(quiz, "multiple_grading", "all_or_nothing",
+                                                ("all_or_nothing", "partial"))
         course.review_policy = reader.choice(quiz, "review", "always", ("always", "after_pass", "never"))
         course.blueprint = _parse_blueprint(reader, quiz)
 
@@ -135,7 +136,7 @@ def _parse_blueprint(reader: FileReader, quiz: LineDict) -> list[BlueprintSpec]:
         reader.problem(quiz.line_of("blueprint"), "'blueprint' must be a non-empty list")
         return []
     result = []
-    for item, line in zip(items, items.item_lines):
+    for item, line in zip(items, items.item_lines, strict=True):
         entry = reader.mapping(item, line, "a blueprint entry")
         if entry is None:
             continue
@@ -154,7 +155,7 @@ def _parse_clauses(root: Path, problems: list[Problem]) -> list[ClauseSpec]:
         reader.problem(1, "clauses.yaml must be a non-empty list")
         return []
     clauses = []
-    for position, (item, line) in enumerate(zip(data, data.item_lines)):
+    for position, (item, line) in enumerate(zip(data, data.item_lines, strict=True)):
         entry = reader.mapping(item, line, "a clause")
         if entry is None:
             continue
@@ -221,28 +222,32 @@ def _parse_question(reader: FileReader, entry: LineDict, position: int, line: in
         if not isinstance(answer, bool):
             reader.problem(entry.line_of("answer"), "a true_false question needs 'answer: true' or 'answer: false'")
             answer = True
-        question.options = [OptionSpec(TRUE_FALSE_LABELS[0], answer, True), OptionSpec(TRUE_FALSE_LABELS[1], not answer, True)]
+        question.options = [OptionSpec(TRUE_FALSE_LABELS[0], answer, True),
+                            OptionSpec(TRUE_FALSE_LABELS[1], not answer, True)]
         return question
     if "answer" in entry:
-        reader.problem(entry.line_of("answer"), f"a {qtype} question marks its options 'correct: true' instead of 'answer'")
+        reader.problem(entry.line_of("answer"),
+                       f"a {qtype} question marks its options 'correct: true' instead of 'answer'")
     options = entry.get("options")
     if not isinstance(options, LineList) or len(options) < 2:
         reader.problem(entry.line_of("options"), "a question needs at least two options")
         return question
     seen: set[str] = set()
-    for option, option_line in zip(options, options.item_lines):
+    for option, option_line in zip(options, options.item_lines, strict=True):
         opt = reader.mapping(option, option_line, "an option")
         if opt is None:
             continue
         reader.known_keys(opt, OPTION_KEYS, "an option")
-        spec = OptionSpec(reader.text(opt, "text"), reader.boolean(opt, "correct", False), reader.boolean(opt, "pinned", False))
+        spec = OptionSpec(reader.text(opt, "text"), reader.boolean(opt, "correct", False),
+                          reader.boolean(opt, "pinned", False))
         if spec.text.casefold() in seen:
             reader.problem(option_line, f"duplicate option '{spec.text}'")
         seen.add(spec.text.casefold())
         question.options.append(spec)
     correct = sum(o.correct for o in question.options)
     if qtype == "single" and correct != 1:
-        reader.problem(entry.line_of("options"), f"a single-choice question needs exactly one correct option (has {correct})")
+        reader.problem(entry.line_of("options"),
+                       f"a single-choice question needs exactly one correct option (has {correct})")
     if qtype == "multiple" and correct < 1:
         reader.problem(entry.line_of("options"), "a multiple-choice question needs at least one correct option")
     return question
@@ -258,7 +263,7 @@ def _parse_questions(root: Path, problems: list[Problem]) -> list[QuestionSpec]:
         if not isinstance(data, LineList):
             reader.problem(1, "a questions file must be a list of questions")
             continue
-        for item, line in zip(data, data.item_lines):
+        for item, line in zip(data, data.item_lines, strict=True):
             entry = reader.mapping(item, line, "a question")
             if entry is not None:
                 questions.append(_parse_question(reader, entry, len(questions), line))
