@@ -82,3 +82,32 @@ def test_production_with_a_proper_key(env, tmp_path):
 ])
 def test_database_url_spellings(url, expected):
     assert normalise_database_url(url) == expected
+
+
+def test_proxy_count_trusts_forwarded_headers(env, tmp_path):
+    from flask import request
+
+    env.setenv("PROXY_COUNT", "1")
+    config = TestConfig("sqlite:///" + str(tmp_path / "proxy.sqlite3"))
+    app = create_app(config)
+
+    @app.get("/_whoami")
+    def whoami():
+        return f"{request.remote_addr} {request.scheme}"
+
+    response = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9",
+                                                          "X-Forwarded-Proto": "https"})
+    assert response.get_data(as_text=True) == "203.0.113.9 https"
+
+
+def test_without_proxy_forwarded_headers_are_ignored(env, tmp_path):
+    from flask import request
+
+    app = create_app(TestConfig("sqlite:///" + str(tmp_path / "noproxy.sqlite3")))
+
+    @app.get("/_whoami")
+    def whoami():
+        return request.remote_addr or ""
+
+    response = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.get_data(as_text=True) == "127.0.0.1"

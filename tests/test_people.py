@@ -101,3 +101,13 @@ def test_pagination(client, org, monkeypatch):
     assert len(first) == 4 and len(second) == 4 and len(third) == 1
     assert not set(first) & set(second)
     assert _names(client.get("/people?page=99").get_data(as_text=True)) == third
+
+
+def test_a_head_of_two_units_sees_both(client, org):
+    both = make_user("Hà Văn Kiêm", unit=org["units"]["land"], roles=("unit_head",),
+                     head_of=(org["units"]["land"], org["units"]["branch"]))
+    login_as(client, both)
+    names = _names(client.get("/people").get_data(as_text=True))
+    assert set(names) == {"Nguyễn Văn An", "Đỗ Minh Anh", "Trần Văn Trưởng", "Hà Văn Kiêm", "Bùi Thị Ánh", "Hoàng Đức"}
+    assert client.get(f"/people?unit={org['units']['branch'].id}").status_code == 200
+    assert client.get(f"/people?unit={org['units']['office'].id}").status_code == 403
