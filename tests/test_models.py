@@ -1,5 +1,5 @@
 """Models: typed columns, UTC timestamps, the unit tree, roles and the constraints that guard data."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +18,7 @@ def test_timestamps_come_back_timezone_aware_utc(ctx):
     db.session.expire_all()
     stored = db.session.get(User, user.id).deactivated_at
     assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
-    assert stored == datetime(2024, 2, 5, 1, 30, tzinfo=timezone.utc)
+    assert stored == datetime(2024, 2, 5, 1, 30, tzinfo=UTC)
 
 
 def test_naive_timestamps_are_refused(ctx):
