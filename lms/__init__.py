@@ -43,8 +43,9 @@ def create_app(config: object | None = None) -> Flask:
     from lms.auth import bp as auth_bp
     from lms.learn import bp as learn_bp
     from lms.people import bp as people_bp
+    from lms.quiz import bp as quiz_bp
 
-    for blueprint in (auth_bp, learn_bp, people_bp, admin_bp):
+    for blueprint in (auth_bp, learn_bp, quiz_bp, people_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from lms import cli

@@ -36,6 +36,13 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(value, "medium")
 
 
+def score(basis_points: int | None) -> str:
+    """A score stored in hundredths of a percent, shown as '83,33%' (vi) or '83.33%' (en)."""
+    if basis_points is None:
+        return ""
+    return format_percent(basis_points / 10000, "#,##0.##%")
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and register the formatting filters used by templates."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
@@ -43,3 +50,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0%")
     app.jinja_env.filters["number"] = lambda v: format_decimal(v)
+    app.jinja_env.filters["score"] = score

@@ -65,7 +65,7 @@ def test_reading_every_lesson_completes_the_reading_part(client, course):
     for lesson in course.lessons:
         _read(client, lesson.key)
     progress = services.course_progress(user)[0]
-    assert progress.lessons_done and progress.percent == 100
+    assert progress.lessons_done and progress.percent == 90  # the quiz is the last step
     assert "Chưa làm — bạn đã đọc xong các bài học" in client.get("/courses").get_data(as_text=True)
 
 

@@ -3,29 +3,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.extensions import db
-from lms.models import Clause, Course, Lesson, LessonRead, User
+from lms.models import FINISHED, OPEN, Attempt, Clause, Course, Lesson, LessonRead, User
 
 
 @dataclass(frozen=True)
 class CourseProgress:
-    """One course on "my courses": lessons read out of the total."""
+    """One course on "my courses": lessons read out of the total, and where the quiz stands."""
 
     course: Course
     lessons_total: int
     lessons_read: int
+    quiz_finished: int = 0
+    quiz_best_bp: int | None = None
+    quiz_passed: bool = False
+    quiz_open: bool = False
 
     @property
     def lessons_done(self) -> bool:
         return self.lessons_total > 0 and self.lessons_read >= self.lessons_total
 
     @property
+    def steps_total(self) -> int:
+        """Every lesson is a step, and so is passing the quiz."""
+        return self.lessons_total + 1
+
+    @property
+    def steps_done(self) -> int:
+        return min(self.lessons_read, self.lessons_total) + (1 if self.quiz_passed else 0)
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.lessons_read / self.lessons_total) if self.lessons_total else 0
+        return round(100 * self.steps_done / self.steps_total)
 
 
 @dataclass(frozen=True)
@@ -40,17 +53,29 @@ def active_courses() -> list[Course]:
 
 
 def course_progress(user: User) -> list[CourseProgress]:
-    """Progress in every active course, in one grouped query."""
-    reads = func.count(LessonRead.id)
-    rows = db.session.execute(
-        select(Course, func.count(Lesson.id), reads)
-        .join(Lesson, and_(Lesson.course_id == Course.id, Lesson.retired_at.is_(None)), isouter=True)
+    """Progress in every active course: lessons and quiz, in one query with grouped subqueries."""
+    lessons = (
+        select(Lesson.course_id, func.count(Lesson.id).label("total"), func.count(LessonRead.id).label("read"))
         .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id), isouter=True)
+        .where(Lesson.retired_at.is_(None)).group_by(Lesson.course_id).subquery()
+    )
+    quiz = (
+        select(Attempt.course_id,
+               func.sum(case((Attempt.state == FINISHED, 1), else_=0)).label("finished"),
+               func.max(Attempt.score_bp).label("best"),
+               func.max(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
+               func.max(case((Attempt.state == OPEN, 1), else_=0)).label("open"))
+        .where(Attempt.user_id == user.id).group_by(Attempt.course_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Course, lessons.c.total, lessons.c.read, quiz.c.finished, quiz.c.best, quiz.c.passed, quiz.c.open)
+        .join(lessons, lessons.c.course_id == Course.id, isouter=True)
+        .join(quiz, quiz.c.course_id == Course.id, isouter=True)
         .where(Course.retired_at.is_(None))
-        .group_by(Course.id)
         .order_by(Course.title)
     ).all()
-    return [CourseProgress(course, total, read) for course, total, read in rows]
+    return [CourseProgress(course, total or 0, read or 0, finished or 0, best, bool(passed), bool(is_open))
+            for course, total, read, finished, best, passed, is_open in rows]
 
 
 def get_course(key: str) -> Course | None:

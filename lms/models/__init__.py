@@ -1,4 +1,5 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
+from lms.models.attempt import FINISHED, OPEN, Attempt, AttemptQuestion
 from lms.models.content import (
     BlueprintItem,
     Clause,
@@ -14,6 +15,7 @@ from lms.models.progress import LessonRead
 from lms.models.user import ROLES, UnitHead, User, UserRole
 
 __all__ = [
+    "FINISHED", "OPEN", "Attempt", "AttemptQuestion",
     "BlueprintItem", "Clause", "Course", "Lesson", "LessonRead", "Option", "Question",
     "QuestionVersion", "ROLES", "Unit", "UnitHead", "User", "UserRole", "question_version_clauses",
 ]
