@@ -6,13 +6,12 @@ from sqlalchemy import func, select
 
 from lms.demo.data import DEMO_PASSWORD, FIXED_PEOPLE
 from lms.extensions import db
-from lms.models import LessonRead, Unit, UnitHead, User, UserRole
+from lms.models import Attempt, LessonRead, Unit, UnitHead, User, UserRole
+from lms.people.services import list_people
+from tests.conftest import csrf_token
 
 
-def test_demo_builds_the_department(ctx, course):
-    runner = ctx.test_cli_runner()
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+def _check_organisation():
     units = db.session.scalars(select(Unit)).all()
     kinds = Counter(u.kind for u in units)
     assert kinds["department"] == 1 and kinds["unit"] >= 12 and kinds["branch"] >= 2
@@ -28,51 +27,54 @@ def test_demo_builds_the_department(ctx, course):
     roles = Counter(r.role for r in db.session.scalars(select(UserRole)))
     assert roles["hr"] == 1 and roles["admin"] == 1 and roles["unit_head"] >= 12
     assert db.session.scalar(select(func.count(UnitHead.id))) == roles["unit_head"]
+    return len(users)
 
 
-def test_demo_staff_are_part_way_through(ctx, course):
-    ctx.test_cli_runner().invoke(args=["demo"])
+def _check_progress(lessons: int, total_users: int):
     per_user = dict(db.session.execute(
         select(LessonRead.user_id, func.count(LessonRead.id)).group_by(LessonRead.user_id)).all())
-    total_users = db.session.scalar(select(func.count(User.id)))
-    lessons = len(course.lessons)
-    partly = [n for n in per_user.values() if 0 < n < lessons]
-    assert partly and len(per_user) < total_users  # some not started, some part-way
+    assert any(0 < n < lessons for n in per_user.values())  # part-way
+    assert len(per_user) < total_users  # some not started
     assert any(n == lessons for n in per_user.values())
+    attempts = db.session.scalars(select(Attempt)).all()
+    assert any(a.passed for a in attempts) and any(a.passed is False for a in attempts)
+    assert all(a.state == "finished" and a.finished_at > a.started_at for a in attempts)
+    fixed = {code for code, *_ in FIXED_PEOPLE}
+    assert not {db.session.get(User, a.user_id).employee_code for a in attempts} & fixed
 
 
-def test_fixed_demo_logins_work(client, course):
-    from tests.conftest import csrf_token
+def _check_scopes():
+    director = db.session.scalar(select(User).where(User.employee_code == "TNMT0001"))
+    office_head = db.session.scalar(select(User).where(User.employee_code == "TNMT0005"))
+    assert list_people(director).total == db.session.scalar(select(func.count(User.id)))
+    assert list_people(office_head).total == 10 + 4 * 8
 
-    client.application.test_cli_runner().invoke(args=["demo"])
+
+def _check_logins(client):
     for code, name, *_ in FIXED_PEOPLE:
         page = client.get("/login").get_data(as_text=True)
         response = client.post("/login", data={"csrf_token": csrf_token(page), "identifier": code,
                                                "password": DEMO_PASSWORD})
         assert response.status_code == 302, code
-        assert name in client.get("/courses").get_data(as_text=True)
         page = client.get("/courses").get_data(as_text=True)
+        assert name in page
         client.post("/logout", data={"csrf_token": csrf_token(page)})
 
 
-def test_demo_director_sees_everyone_and_branch_head_only_theirs(client, course):
-    from lms.people.services import list_people
-
-    client.application.test_cli_runner().invoke(args=["demo"])
-    director = db.session.scalar(select(User).where(User.employee_code == "TNMT0001"))
-    office_head = db.session.scalar(select(User).where(User.employee_code == "TNMT0005"))
-    everyone = db.session.scalar(select(func.count(User.id)))
-    assert list_people(director).total == everyone
-    assert list_people(office_head).total == 10 + 4 * 8
-
-
-def test_demo_refuses_a_database_with_users(ctx, course):
-    runner = ctx.test_cli_runner()
-    runner.invoke(args=["demo"])
+def test_demo_department(client, course):
+    runner = client.application.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    total = _check_organisation()
+    _check_progress(len(course.lessons), total)
+    _check_scopes()
+    _check_logins(client)
+    # Only into an empty database: a second run refuses, --if-empty quietly does nothing.
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 1
     quiet = runner.invoke(args=["demo", "--if-empty"])
     assert quiet.exit_code == 0 and "not added" in quiet.output
+    assert db.session.scalar(select(func.count(User.id))) == total
 
 
 def test_demo_needs_the_course(ctx):
