@@ -17,9 +17,10 @@ def _answers(attempt: Attempt, rng: random.Random, right: int) -> dict[int, list
     good = set(rng.sample([q.position for q in attempt.questions], right))
     for question in attempt.questions:
         correct = {o.id for o in question.version.options if o.is_correct}
-        wanted = (lambda oid: oid in correct) if question.position in good else (lambda oid: oid not in correct)
-        indexes = [i for i, option_id in enumerate(question.option_order) if wanted(option_id)]
-        answers[question.position] = indexes if question.position in good else indexes[:1]
+        if question.position in good:
+            answers[question.position] = [i for i, oid in enumerate(question.option_order) if oid in correct]
+        else:
+            answers[question.position] = [next(i for i, oid in enumerate(question.option_order) if oid not in correct)]
     return answers
 
 
