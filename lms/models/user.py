@@ -38,10 +38,9 @@ class User(UserMixin, db.Model):
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
-    headed_units: Mapped[list[Unit]] = relationship(secondary="unit_heads", lazy="selectin")
+    # Loaded on first use: most requests (saving an answer, say) never look at roles.
+    role_rows: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    headed_units: Mapped[list[Unit]] = relationship(secondary="unit_heads")
 
     @property
     def roles(self) -> frozenset[str]:

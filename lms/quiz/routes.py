@@ -110,12 +110,11 @@ def answer(attempt_id: int):
     except ValueError:
         return jsonify(ok=False, error=error_message(QuizError("bad_option"))), 400
     try:
-        attempt = services.save_answers(current_user.id, attempt_id, {position: options})
+        saved = services.save_answers(current_user.id, attempt_id, {position: options})
     except QuizError as error:
         return jsonify(ok=False, error=error_message(error), closed=error.reason in {"closed", "time_up"}), \
             HTTP_STATUS.get(error.reason, 400)
-    answered = sum(1 for q in attempt.questions if q.selected)
-    return jsonify(ok=True, answered=answered, total=len(attempt.questions))
+    return jsonify(ok=True, answered=saved.answered, total=saved.total)
 
 
 @bp.post("/attempts/<int:attempt_id>/save")

@@ -181,9 +181,9 @@ def start_attempt(user: User, course: Course, seed: int | None = None) -> Attemp
 
 
 def _attempt_query(user_id: int, attempt_id: int):
+    version = selectinload(Attempt.questions).selectinload(AttemptQuestion.version)
     return (select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
-            .options(selectinload(Attempt.questions).selectinload(AttemptQuestion.version)
-                     .selectinload(QuestionVersion.options)))
+            .options(version.selectinload(QuestionVersion.options), version.selectinload(QuestionVersion.clauses)))
 
 
 def load_attempt(user_id: int, attempt_id: int) -> Attempt | None:
@@ -213,8 +213,12 @@ def _close(attempt: Attempt, reason: str, now: datetime) -> None:
         question.credit = float(credit)
 
 
-def _locked(user_id: int, attempt_id: int) -> Attempt:
-    attempt = db.session.scalar(_attempt_query(user_id, attempt_id).with_for_update(of=Attempt))
+def _locked(user_id: int, attempt_id: int, with_options: bool = True) -> Attempt:
+    """The person's attempt, locked for this transaction; options are loaded only when grading needs them."""
+    query = _attempt_query(user_id, attempt_id) if with_options else (
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+        .options(selectinload(Attempt.questions).joinedload(AttemptQuestion.version)))
+    attempt = db.session.scalar(query.with_for_update(of=Attempt))
     if attempt is None:
         db.session.rollback()
         raise QuizError("not_found")
@@ -240,21 +244,27 @@ def close_if_due(user_id: int, attempt: Attempt) -> Attempt:
     return attempt
 
 
-def save_answers(user_id: int, attempt_id: int, answers: dict[int, list[int]]) -> Attempt:
+@dataclass(frozen=True)
+class SaveResult:
+    answered: int
+    total: int
+
+
+def save_answers(user_id: int, attempt_id: int, answers: dict[int, list[int]]) -> SaveResult:
     """Save answers given as {question position: [option positions as shown]}; all or nothing.
 
     Refused when the attempt is finished, past its deadline and grace (it is then closed), or
     when a position is not in the drawn set.
     """
     begin_write()
-    attempt = _locked(user_id, attempt_id)
+    attempt = _locked(user_id, attempt_id, with_options=False)
     if attempt.state != OPEN:
         db.session.rollback()
         raise QuizError("closed")
     now = clock.now()
     if attempt.closes_at is not None and now > attempt.closes_at:
-        _close(attempt, "timeout", now)
-        db.session.commit()
+        db.session.rollback()
+        finish_attempt(user_id, attempt_id)  # grades with the options loaded
         raise QuizError("time_up")
     by_position = {q.position: q for q in attempt.questions}
     changes = []
@@ -272,5 +282,6 @@ def save_answers(user_id: int, attempt_id: int, answers: dict[int, list[int]]) -
     for question, option_ids in changes:
         question.selected = option_ids or None
         question.answered_at = now if option_ids else None
+    result = SaveResult(sum(1 for q in attempt.questions if q.selected), len(attempt.questions))
     db.session.commit()
-    return attempt
+    return result
