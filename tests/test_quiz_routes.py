@@ -188,6 +188,9 @@ def test_my_courses_shows_quiz_progress_and_history(client, learner, course):
     client.post(f"/attempts/{second.id}/finish", data={"csrf_token": token, **_form(right_answers(second))})
     html = client.get("/courses").get_data(as_text=True)
     assert "Đạt" in html and "Tiến độ: 10/10 bước" in html and 'aria-valuenow="10"' in html
+    assert "2 lần làm bài" in html
+    assert f'/attempts/{attempt.id}/review">Lần 1</a>' in html and f'/attempts/{second.id}/review">Lần 2</a>' in html
+    assert "100%, Đạt" in html and "0%, Chưa đạt" in html
     landing = client.get(QUIZ).get_data(as_text=True)
     assert landing.count("/review") == 2 and "Bạn đã đạt với 100% ở lần làm bài 2." in landing
 

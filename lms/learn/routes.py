@@ -21,7 +21,8 @@ def home():
 @login_required
 def my_courses():
     """Every active course with a progress bar."""
-    return render_template("learn/my_courses.html", progress=services.course_progress(current_user))
+    return render_template("learn/my_courses.html", progress=services.course_progress(current_user),
+                           history=services.attempt_history(current_user))
 
 
 def _course_or_404(course_key: str):

@@ -78,6 +78,17 @@ def course_progress(user: User) -> list[CourseProgress]:
             for course, total, read, finished, best, passed, is_open in rows]
 
 
+def attempt_history(user: User) -> dict[int, list[Attempt]]:
+    """The person's finished attempts per course, newest first (one query)."""
+    history: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.state == FINISHED)
+        .order_by(Attempt.course_id, Attempt.number.desc())
+    ):
+        history.setdefault(attempt.course_id, []).append(attempt)
+    return history
+
+
 def get_course(key: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.key == key, Course.retired_at.is_(None)))
 
