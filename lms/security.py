@@ -1,7 +1,7 @@
 """Response headers that every page carries: CSP without inline script, no framing, no caching of private pages."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CSP = "; ".join([
@@ -29,5 +29,15 @@ def _headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul() -> None:
+    """A NUL character is never valid input; refuse it before it reaches a database."""
+    if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+        abort(400)
+    if request.method == "POST" and request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
+            abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_headers)

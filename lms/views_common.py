@@ -80,6 +80,12 @@ def _error(code: int, message):
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def _server_error(_exc):
+    """Generic page; the failed transaction is rolled back first so the page itself can load the user."""
+    db.session.rollback()
+    return _error(500, _l("Something went wrong on our side. Please try again."))
+
+
 def init_app(app: Flask) -> None:
     """Wire login settings, the common blueprint and generic error pages (no stack traces to users)."""
     login_manager.login_view = "auth.login"
@@ -95,7 +101,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(
         CSRFError, lambda e: _error(400, _l("The form has expired. Please go back, reload the page and try again."))
     )
-    app.register_error_handler(500, lambda e: _error(500, _l("Something went wrong on our side. Please try again.")))
+    app.register_error_handler(500, _server_error)
 
     @app.context_processor
     def layout_context():

@@ -128,3 +128,28 @@ def test_identifier_typed_with_combining_marks_matches(client):
 
     make_user(code="NGUYỄN-01")
     assert _login(client, unicodedata.normalize("NFD", "NGUYỄN-01"), PASSWORD).status_code == 302
+
+
+def test_logout_ends_the_remember_me_cookie_too(client):
+    make_user(code="NV-REMEMBER")
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"csrf_token": csrf_token(page), "identifier": "NV-REMEMBER",
+                                "password": PASSWORD, "remember": "y"})
+    assert client.get_cookie("remember_token") is not None
+    page = client.get("/courses").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert client.get("/courses").status_code == 302
+    assert client.get_cookie("remember_token") is None
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(client, app):
+    user = make_user(code="NV-COPY")
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"csrf_token": csrf_token(page), "identifier": "NV-COPY", "password": PASSWORD})
+    stolen = client.get_cookie("session").value
+    page = client.get("/courses").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(page)})
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/courses").status_code == 302
+    assert user.session_version == 2

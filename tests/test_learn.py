@@ -116,3 +116,36 @@ def test_progress_query_count_does_not_grow_with_courses_or_lessons(client, cour
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 2
+
+
+def test_many_people_marking_lessons_at_once_never_hit_a_locked_database(app, course):
+    import threading
+
+    from tests.factories import make_user as new_user
+
+    users = [new_user() for _ in range(8)]
+    ids = [u.get_id() for u in users]
+    keys = [lesson.key for lesson in course.lessons]
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(ids))
+
+    def reader(session_id: str) -> None:
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+        app.config["WTF_CSRF_ENABLED"] = False
+        barrier.wait()
+        for key in keys:
+            statuses.append(client.post(f"{COURSE_URL}/lessons/{key}/read").status_code)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in ids]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert statuses.count(302) == len(ids) * len(keys), sorted(set(statuses))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(LessonRead.id))) == len(ids) * len(keys)

@@ -111,3 +111,15 @@ def test_a_head_of_two_units_sees_both(client, org):
     assert set(names) == {"Nguyễn Văn An", "Đỗ Minh Anh", "Trần Văn Trưởng", "Hà Văn Kiêm", "Bùi Thị Ánh", "Hoàng Đức"}
     assert client.get(f"/people?unit={org['units']['branch'].id}").status_code == 200
     assert client.get(f"/people?unit={org['units']['office'].id}").status_code == 403
+
+
+def test_a_unit_without_a_tree_path_grants_no_scope(client, org):
+    from lms.extensions import db
+    from lms.models import Unit
+
+    loose = Unit(code="LOOSE", name="Đơn vị chưa xếp cây", path="/")
+    db.session.add(loose)
+    db.session.commit()
+    head = make_user("Đinh Văn Lạc", roles=("unit_head",), head_of=(loose,))
+    login_as(client, head)
+    assert _names(client.get("/people").get_data(as_text=True)) == []

@@ -213,3 +213,28 @@ def test_service_level_resume_after_reload(client, learner, course):
     services.save_answers(learner.id, attempt.id, {3: [1]})
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert re.search(r'name="q3" value="1" checked', page)
+
+
+def test_hidden_answers_also_hide_which_questions_were_right(client, learner, course):
+    course.review_policy = "never"
+    db.session.commit()
+    attempt = _start(client)
+    token = _token(client, f"/attempts/{attempt.id}")
+    answers = wrong_answers(attempt)
+    answers[1] = right_answers(attempt)[1]
+    client.post(f"/attempts/{attempt.id}/finish", data={"csrf_token": token, **_form(answers)})
+    html = client.get(f"/attempts/{attempt.id}/review").get_data(as_text=True)
+    assert "outcome-correct" not in html and "outcome-wrong" not in html
+    assert "✓ Đúng" not in html and "✗ Sai" not in html
+    assert "Bạn chọn" in html  # the answer given is still shown
+
+
+def test_a_pool_too_small_for_the_blueprint_is_a_message_not_an_error(client, learner, course):
+    from lms.models import BlueprintItem
+
+    db.session.add(BlueprintItem(course_id=course.id, position=99, clause_keys=["1c"], count=50))
+    db.session.commit()
+    response = client.post(f"{QUIZ}/start", data={"csrf_token": _token(client)}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Bài kiểm tra tạm thời chưa sẵn sàng" in response.get_data(as_text=True)
+    assert db.session.query(Attempt).count() == 0

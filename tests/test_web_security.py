@@ -62,3 +62,17 @@ def test_errors_show_no_stack_trace(database_url):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret detail" not in body and "Traceback" not in body and "Hệ thống gặp sự cố" in body
+
+
+def test_nul_characters_are_refused(client, course):
+    assert client.post("/login", data={"identifier": "a\x00b", "password": "x"}).status_code == 400
+    login_as(client, make_user())
+    assert client.get("/courses/a%00b").status_code == 400
+    assert client.get("/people?q=a%00b").status_code == 400
+
+
+def test_huge_ids_are_not_found(client, course):
+    login_as(client, make_user(roles=("hr",)))
+    for url in ("/attempts/99999999999999999999999", "/attempts/3000000000", "/attempts/3000000000/review",
+                "/people?unit=99999999999999999999", "/people?unit=-5"):
+        assert client.get(url).status_code == 404, url

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from lms.admin import bp, services
+from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.views_common import roles_required
 
@@ -37,6 +38,7 @@ def content_check():
 @roles_required("admin")
 def content_sync():
     """Load the bank; nothing is written when any folder has a problem."""
+    begin_write()
     checks, reports = services.sync_bank(_bank())
     if reports:
         db.session.commit()

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import bp
 from lms.auth.forms import LoginForm
-from lms.auth.services import authenticate
+from lms.auth.services import authenticate, end_all_sessions
+from lms.extensions import db
 from lms.views_common import is_safe_next
 
 
@@ -37,10 +38,13 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """End the session (and the remember-me cookie)."""
+    """End the session everywhere: copies of the session cookie and the remember-me cookie stop working."""
     lang = session.get("lang")
+    end_all_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
+    session["_remember"] = "clear"  # Flask-Login deletes the remember-me cookie on the way out
     if lang:
         session["lang"] = lang
     flash(_("You have logged out."), "info")

@@ -59,6 +59,11 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session and remember-me cookie of the user (they carry the version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def set_name(user: User, full_name: str) -> None:
     """Store the name in NFC with its derived sort and search keys."""
     user.full_name = clean_name(full_name)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.learn import bp, services
 from lms.markdown import render_markdown
@@ -69,6 +70,7 @@ def lesson(course_key: str, lesson_key: str):
 @login_required
 def mark_read(course_key: str, lesson_key: str):
     """Record the read, then go on to the next lesson (or back to the course after the last)."""
+    begin_write()  # take the write lock before reading what we will write (SQLite)
     course, items, index = _lesson_or_404(course_key, lesson_key)
     services.mark_read(current_user, items[index].lesson)
     db.session.commit()

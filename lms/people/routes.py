@@ -17,6 +17,8 @@ def people():
     """Staff the viewer may see, filtered by unit and an accent-insensitive name or code search."""
     unit = None
     unit_id = request.args.get("unit", type=int)
+    if unit_id is not None and not 0 < unit_id < 2**31:
+        abort(404)
     if unit_id:
         unit = db.session.get(Unit, unit_id)
         if unit is None:

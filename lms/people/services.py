@@ -21,9 +21,15 @@ def scope_condition(viewer: User):
     """SQL condition on Unit limiting rows to the viewer's units and everything below them."""
     if sees_everyone(viewer):
         return None
-    if not viewer.headed_units:
+    paths = _scope_paths(viewer)
+    if not paths:
         return false()
-    return or_(*(Unit.path.startswith(unit.path, autoescape=True) for unit in viewer.headed_units))
+    return or_(*(Unit.path.startswith(path, autoescape=True) for path in paths))
+
+
+def _scope_paths(viewer: User) -> list[str]:
+    """Tree paths of the units a head answers for; a unit whose path was never set grants nothing."""
+    return [unit.path for unit in viewer.headed_units if unit.path and unit.path.endswith(f"/{unit.id}/")]
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ def visible_units(viewer: User) -> list[UnitChoice]:
 
 
 def can_see_unit(viewer: User, unit: Unit) -> bool:
-    return sees_everyone(viewer) or any(unit.path.startswith(u.path) for u in viewer.headed_units)
+    return sees_everyone(viewer) or any(unit.path.startswith(path) for path in _scope_paths(viewer))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def error_message(error: QuizError) -> str:
         "bad_question": _("That answer does not belong to this quiz."),
         "bad_option": _("That answer does not belong to this quiz."),
         "not_found": _("The page you asked for does not exist."),
+        "unavailable": _("The quiz is not available at the moment. Please try again later."),
     }
     return messages.get(error.reason, _("This action is not allowed here."))
 
@@ -85,7 +86,7 @@ def start(course_key: str):
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<int(max=2147483647):attempt_id>")
 @login_required
 def attempt(attempt_id: int):
     """The sheet of an open attempt; a finished or expired one goes to its review."""
@@ -100,7 +101,7 @@ def attempt(attempt_id: int):
                            now_iso=clock.now().isoformat())
 
 
-@bp.post("/attempts/<int:attempt_id>/answer")
+@bp.post("/attempts/<int(max=2147483647):attempt_id>/answer")
 @login_required
 def answer(attempt_id: int):
     """Autosave one question as it is picked (JSON); says only what was saved, never if it is right."""
@@ -117,7 +118,7 @@ def answer(attempt_id: int):
     return jsonify(ok=True, answered=saved.answered, total=saved.total)
 
 
-@bp.post("/attempts/<int:attempt_id>/save")
+@bp.post("/attempts/<int(max=2147483647):attempt_id>/save")
 @login_required
 def save(attempt_id: int):
     """Save every answer on the sheet (the form's own submit, for browsers without JavaScript)."""
@@ -134,7 +135,7 @@ def save(attempt_id: int):
     return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
 
 
-@bp.post("/attempts/<int:attempt_id>/finish")
+@bp.post("/attempts/<int(max=2147483647):attempt_id>/finish")
 @login_required
 def finish(attempt_id: int):
     """Save what the sheet carries, then finish and score once; repeating it leads to the same review."""
@@ -155,7 +156,7 @@ def finish(attempt_id: int):
     return redirect(url_for("quiz.review", attempt_id=attempt_id))
 
 
-@bp.get("/attempts/<int:attempt_id>/review")
+@bp.get("/attempts/<int(max=2147483647):attempt_id>/review")
 @login_required
 def review(attempt_id: int):
     """Score, per-clause breakdown with links to lessons, and the answers as the policy allows."""

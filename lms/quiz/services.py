@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -28,7 +29,7 @@ from lms.models import (
 )
 from lms.models.content import Clause
 from lms.quiz import grading
-from lms.quiz.drawing import PoolQuestion, draw
+from lms.quiz.drawing import DrawError, PoolQuestion, draw
 
 
 class QuizError(Exception):
@@ -156,8 +157,13 @@ def start_attempt(user: User, course: Course, seed: int | None = None) -> Attemp
         db.session.rollback()
         raise QuizError(status.blocked, status.next_start_at)
     seed = secrets.randbits(62) if seed is None else seed
-    drawn = draw(_pool(course), [(b.clause_keys, b.count) for b in course.blueprint], random.Random(seed),  # noqa: S311 - a reproducible draw, not a secret
-                 avoid=_previous_questions(user, course))
+    try:
+        drawn = draw(_pool(course), [(b.clause_keys, b.count) for b in course.blueprint],
+                     random.Random(seed), avoid=_previous_questions(user, course))  # noqa: S311 - reproducible, not secret
+    except DrawError:
+        db.session.rollback()
+        current_app.logger.error("course %s: the question pool cannot fill the blueprint", course.key)
+        raise QuizError("unavailable") from None
     now = clock.now()
     number = (max((a.number for a in status.attempts), default=0)) + 1
     attempt = Attempt(

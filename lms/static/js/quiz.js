@@ -34,33 +34,47 @@
     progress.textContent = msg("progress").replace("999991", answered).replace("999992", total);
   }
 
+  // One request per question at a time: a pick made while one is in flight is sent after it,
+  // so the server always ends with the latest pick, whatever order the network delivers in.
+  var inFlight = {};
+
   function save(position) {
+    if (inFlight[position]) { pending[position] = true; return; }
     var body = new URLSearchParams();
     body.append("question", position);
     fieldset(position).querySelectorAll("input:checked").forEach(function (input) {
       body.append("option", input.value);
     });
-    pending[position] = true;
+    delete pending[position];
+    inFlight[position] = true;
     setState(position, msg("saving"), "saving");
-    return fetch(url, {
+    fetch(url, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "X-CSRFToken": token, "Accept": "application/json" }
     }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        return { status: response.status, data: { ok: false, stale: true } };
+      }
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (result) {
+      inFlight[position] = false;
       if (result.data.ok) {
-        delete pending[position];
         setState(position, msg("saved"), "saved");
         showProgress(result.data.answered, result.data.total);
-      } else if (result.data.closed) {
-        window.location.reload();   // finished or out of time: the server shows the review
+      } else if (result.data.closed || result.data.stale) {
+        // Finished, out of time, or the session ended: the server's page says what to do next.
+        window.location.reload();
+        return;
       } else {
-        delete pending[position];
         setState(position, result.data.error, "failed");
       }
+      if (pending[position]) { save(position); }
     }).catch(function () {
+      inFlight[position] = false;
+      pending[position] = true;
       setState(position, msg("failed"), "failed");
       scheduleRetry();
     });
