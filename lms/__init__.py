@@ -28,12 +28,13 @@ def create_app(config: object | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from lms import db_setup, i18n, security, views_common
-    from lms.extensions import csrf, db, login_manager, migrate
+    from lms.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -41,11 +42,12 @@ def create_app(config: object | None = None) -> Flask:
 
     from lms.admin import bp as admin_bp
     from lms.auth import bp as auth_bp
+    from lms.certificates import bp as certificates_bp
     from lms.learn import bp as learn_bp
     from lms.people import bp as people_bp
     from lms.quiz import bp as quiz_bp
 
-    for blueprint in (auth_bp, learn_bp, quiz_bp, people_bp, admin_bp):
+    for blueprint in (auth_bp, learn_bp, quiz_bp, certificates_bp, people_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from lms import cli

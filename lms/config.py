@@ -65,6 +65,12 @@ class Config:
         default_db = f"sqlite:///{instance_dir() / 'quantriet.sqlite3'}"
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+        self.CERT_SIGNING_P12 = os.environ.get("CERT_SIGNING_P12", "")
+        self.CERT_SIGNING_PASSPHRASE = os.environ.get("CERT_SIGNING_PASSPHRASE", "")
+        self.PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "")
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0") or 0)
         self.ORG_NAME = os.environ.get("ORG_NAME", "Sở Tài nguyên và Môi trường tỉnh Thanh Hóa")
         self.QUESTION_BANK_DIR = os.environ.get("QUESTION_BANK_DIR", str(PROJECT_ROOT / "question_bank"))

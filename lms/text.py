@@ -122,6 +122,12 @@ def vi_date(value: date | datetime) -> str:
     return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
+def vi_percent(basis_points: int) -> str:
+    """A score in hundredths of a percent written the Vietnamese way: 9167 -> '91,67%', 10000 -> '100%'."""
+    whole, hundredths = divmod(basis_points, 100)
+    return f"{whole}%" if not hundredths else f"{whole},{hundredths:02d}".rstrip("0") + "%"
+
+
 def to_local(value: datetime) -> datetime:
     """A stored UTC time shown in Asia/Ho_Chi_Minh."""
     if value.tzinfo is None:

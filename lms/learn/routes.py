@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from lms.certificates.issue import issue_if_complete
 from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.learn import bp, services
@@ -23,7 +24,9 @@ def home():
 def my_courses():
     """Every active course with a progress bar."""
     return render_template("learn/my_courses.html", progress=services.course_progress(current_user),
-                           history=services.attempt_history(current_user))
+                           history=services.attempt_history(current_user),
+                           certificates=services.certificates_by_course(current_user),
+                           signed=services.signed_courses(current_user))
 
 
 def _course_or_404(course_key: str):
@@ -72,7 +75,8 @@ def mark_read(course_key: str, lesson_key: str):
     """Record the read, then go on to the next lesson (or back to the course after the last)."""
     begin_write()  # take the write lock before reading what we will write (SQLite)
     course, items, index = _lesson_or_404(course_key, lesson_key)
-    services.mark_read(current_user, items[index].lesson)
+    if services.mark_read(current_user, items[index].lesson):
+        issue_if_complete(current_user, course)  # the last lesson may be what completes the course
     db.session.commit()
     flash(_("Marked as read: %(title)s", title=items[index].lesson.title), "success")
     if index + 1 < len(items):

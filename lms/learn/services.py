@@ -8,7 +8,18 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.extensions import db
-from lms.models import FINISHED, OPEN, Attempt, Clause, Course, Lesson, LessonRead, User
+from lms.models import (
+    FINISHED,
+    OPEN,
+    Attempt,
+    Certificate,
+    Clause,
+    Commitment,
+    Course,
+    Lesson,
+    LessonRead,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,20 @@ def attempt_history(user: User) -> dict[int, list[Attempt]]:
     ):
         history.setdefault(attempt.course_id, []).append(attempt)
     return history
+
+
+def certificates_by_course(user: User) -> dict[int, Certificate]:
+    """The person's latest certificate per course (one query)."""
+    latest: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)
+    ):
+        latest[certificate.course_id] = certificate
+    return latest
+
+
+def signed_courses(user: User) -> set[int]:
+    return set(db.session.scalars(select(Commitment.course_id).where(Commitment.user_id == user.id)))
 
 
 def get_course(key: str) -> Course | None:

@@ -1,5 +1,16 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
 from lms.models.attempt import FINISHED, OPEN, Attempt, AttemptQuestion
+from lms.models.certificate import (
+    EXPIRED,
+    REVOKED,
+    SUPERSEDED,
+    VALID,
+    Certificate,
+    CertificateFile,
+    Commitment,
+    SerialCounter,
+    VerificationLog,
+)
 from lms.models.content import (
     BlueprintItem,
     Clause,
@@ -16,6 +27,8 @@ from lms.models.user import ROLES, UnitHead, User, UserRole
 
 __all__ = [
     "FINISHED", "OPEN", "Attempt", "AttemptQuestion",
+    "EXPIRED", "REVOKED", "SUPERSEDED", "VALID", "Certificate", "CertificateFile", "Commitment",
+    "SerialCounter", "VerificationLog",
     "BlueprintItem", "Clause", "Course", "Lesson", "LessonRead", "Option", "Question",
     "QuestionVersion", "ROLES", "Unit", "UnitHead", "User", "UserRole", "question_version_clauses",
 ]

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import clock
+from lms.certificates.issue import issue_if_complete
 from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.models import (
@@ -197,8 +198,11 @@ def load_attempt(user_id: int, attempt_id: int) -> Attempt | None:
     return db.session.scalar(_attempt_query(user_id, attempt_id))
 
 
-def _close(attempt: Attempt, reason: str, now: datetime) -> None:
-    """Grade the frozen questions and close the attempt, only if it is still open (one winner)."""
+def _close(attempt: Attempt, reason: str, now: datetime) -> bool:
+    """Grade the frozen questions and close the attempt, only if it is still open (one winner).
+
+    Returns whether the attempt passed.
+    """
     credits = []
     for question in attempt.questions:
         options = frozenset(question.option_order)
@@ -214,9 +218,10 @@ def _close(attempt: Attempt, reason: str, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        return
+        return False
     for question, credit in zip(attempt.questions, credits, strict=True):
         question.credit = float(credit)
+    return grading.passes(score, attempt.pass_mark)
 
 
 def _locked(user_id: int, attempt_id: int, with_options: bool = True) -> Attempt:
@@ -238,7 +243,9 @@ def finish_attempt(user_id: int, attempt_id: int) -> Attempt:
     if attempt.state == OPEN:
         now = clock.now()
         late = attempt.closes_at is not None and now > attempt.closes_at
-        _close(attempt, "timeout" if late else "submitted", now)
+        if _close(attempt, "timeout" if late else "submitted", now):
+            # Passing may complete the course: the certificate is issued in this same transaction.
+            issue_if_complete(db.session.get(User, user_id), attempt.course)
     db.session.commit()
     return load_attempt(user_id, attempt_id)
 

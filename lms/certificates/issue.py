@@ -1,0 +1,143 @@
+"""Completion and issue: a course is complete when every lesson is read, the quiz passed and, if
+asked, the commitment signed; completing issues the certificate once, in the caller's transaction."""
+from __future__ import annotations
+
+import calendar
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms import clock
+from lms.extensions import db
+from lms.models import (
+    REVOKED,
+    VALID,
+    Attempt,
+    Certificate,
+    CertificateFile,
+    Commitment,
+    Course,
+    Lesson,
+    LessonRead,
+    SerialCounter,
+    User,
+)
+from lms.pdf import fonts, signing
+from lms.pdf.certificate import CertificateText, render_certificate
+from lms.text import fold, to_local, vi_percent
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Where a person stands on the way to a certificate."""
+
+    lessons_read: int
+    lessons_total: int
+    passed_attempt: Attempt | None
+    commitment: Commitment | None
+    commitment_required: bool
+    certificate: Certificate | None
+
+    @property
+    def lessons_done(self) -> bool:
+        return self.lessons_read >= self.lessons_total > 0
+
+    @property
+    def may_sign(self) -> bool:
+        return self.commitment_required and self.commitment is None and self.passed_attempt is not None
+
+    @property
+    def complete(self) -> bool:
+        return self.lessons_done and self.passed_attempt is not None and (
+            self.commitment is not None or not self.commitment_required)
+
+
+def completion(user: User, course: Course) -> Completion:
+    total, read = db.session.execute(
+        select(func.count(Lesson.id), func.count(LessonRead.id)).select_from(Lesson)
+        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id), isouter=True)
+        .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
+    ).one()
+    passed = db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.passed.is_(True))
+        .order_by(Attempt.number).limit(1))
+    commitment = db.session.scalar(
+        select(Commitment).where(Commitment.user_id == user.id, Commitment.course_id == course.id))
+    certificate = db.session.scalar(
+        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id == course.id)
+        .order_by(Certificate.issued_at.desc()).limit(1))
+    return Completion(read, total, passed, commitment, course.commitment_required, certificate)
+
+
+def next_serial(course: Course, year: int) -> str:
+    """The course's next serial for the year, e.g. 2024/QTMXH-00012; row-locked, so never repeated."""
+    bump = (update(SerialCounter).where(SerialCounter.course_id == course.id, SerialCounter.year == year)
+            .values(last=SerialCounter.last + 1).returning(SerialCounter.last))
+    number = db.session.scalar(bump)
+    if number is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(SerialCounter).values(course_id=course.id, year=year, last=1))
+            number = 1
+        except IntegrityError:  # another transaction created the counter first
+            number = db.session.scalar(bump)
+    pattern = (course.certificate or {}).get("serial_format") or "{year}/{seq:05d}"
+    return pattern.format(year=year, seq=number)
+
+
+def _expiry(issued: date, months: int) -> date | None:
+    """Same day `months` later (the month's last day when shorter); None when it never expires."""
+    if not months:
+        return None
+    index = issued.month - 1 + months
+    year, month = issued.year + index // 12, index % 12 + 1
+    return date(year, month, min(issued.day, calendar.monthrange(year, month)[1]))
+
+
+def render(certificate: Certificate, course: Course) -> bytes:
+    """The PDF for a certificate's snapshot (signed when a signing key is configured)."""
+    directive = course.directive or {}
+    signatory = (course.certificate or {}).get("signatory") or directive.get("signatory") or {}
+    text = CertificateText(
+        managing_body=directive.get("managing_body", ""), issuer=directive.get("issuer", ""),
+        title=(course.certificate or {}).get("title") or "GIẤY CHỨNG NHẬN",
+        full_name=certificate.full_name, unit_name=certificate.unit_name, job_title=certificate.job_title,
+        course_title=certificate.course_title, directive_subject=directive.get("subject", ""),
+        score_line=f"Kết quả bài kiểm tra: {vi_percent(certificate.score_bp)} — Đạt",
+        place=directive.get("place", ""), issued_on=certificate.issued_on, expires_on=certificate.expires_on,
+        signatory_capacity=signatory.get("capacity", ""), signatory_title=signatory.get("title", ""),
+        signatory_name=signatory.get("name", ""), serial=certificate.serial,
+        verify_url=f"{current_app.config['BASE_URL']}/verify/{certificate.code}",
+    )
+    pdf = render_certificate(text, fonts.choose(current_app.config.get("PDF_FONT_DIR")))
+    return signing.sign_if_configured(pdf, current_app.config, reason=f"{text.title} {certificate.serial}")
+
+
+def issue_if_complete(user: User, course: Course) -> Certificate | None:
+    """Issue the certificate if the course is now complete and none was issued; the caller commits."""
+    state = completion(user, course)
+    if not state.complete or state.certificate is not None and state.certificate.status in {VALID, REVOKED}:
+        return None
+    now = clock.now()
+    issued_on = to_local(now).date()
+    attempt = state.passed_attempt
+    certificate = Certificate(
+        serial=next_serial(course, issued_on.year), code=secrets.token_urlsafe(24), user_id=user.id,
+        course_id=course.id, attempt_id=attempt.id, status=VALID, full_name=user.full_name,
+        name_search=fold(user.full_name), unit_id=user.unit_id, unit_name=user.unit.name if user.unit else "",
+        job_title=user.job_title or "", course_title=course.title, score_bp=attempt.score_bp,
+        passed_at=attempt.finished_at, issued_at=now, issued_on=issued_on,
+        expires_on=_expiry(issued_on, int((course.certificate or {}).get("validity_months") or 0)),
+        pdf_sha256="", pdf_size=0,
+    )
+    pdf = render(certificate, course)
+    certificate.pdf_sha256, certificate.pdf_size = hashlib.sha256(pdf).hexdigest(), len(pdf)
+    db.session.add(certificate)
+    db.session.flush()
+    db.session.add(CertificateFile(certificate_id=certificate.id, pdf=pdf))
+    return certificate

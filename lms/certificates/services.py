@@ -1,0 +1,181 @@
+"""Signing the commitment, finding, listing, revoking and verifying certificates."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+
+from lms import clock
+from lms.certificates.issue import completion, issue_if_complete
+from lms.db_setup import begin_write
+from lms.extensions import db
+from lms.models import (
+    EXPIRED,
+    REVOKED,
+    SUPERSEDED,
+    VALID,
+    Certificate,
+    CertificateFile,
+    Commitment,
+    Course,
+    Unit,
+    User,
+    VerificationLog,
+)
+from lms.people.services import scope_condition
+from lms.text import clean_name, fold, nfc, same_name, to_local
+
+PAGE_SIZE = 50
+STATUSES = (VALID, EXPIRED, REVOKED, SUPERSEDED)
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class CertificateError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sign_commitment(user: User, course: Course, *, agreed: bool, typed_name: str, ip_address: str | None,
+                    user_agent: str | None) -> Certificate | None:
+    """Record the signed commitment and, the course now being complete, issue the certificate — one transaction."""
+    if not agreed:
+        raise CertificateError("not_agreed")
+    if not same_name(typed_name, user.full_name):
+        raise CertificateError("name_mismatch")
+    begin_write()
+    state = completion(user, course)
+    if state.commitment is not None:
+        db.session.rollback()
+        raise CertificateError("already_signed")
+    if state.passed_attempt is None:
+        db.session.rollback()
+        raise CertificateError("not_passed")
+    db.session.add(Commitment(user_id=user.id, course_id=course.id, text=course.commitment_text,
+                              typed_name=clean_name(typed_name), signed_at=clock.now(),
+                              ip_address=(ip_address or "")[:64] or None, user_agent=(user_agent or "")[:300] or None))
+    db.session.flush()
+    certificate = issue_if_complete(user, course)
+    db.session.commit()
+    return certificate
+
+
+def own_certificate(user: User, certificate_id: int) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.id == certificate_id,
+                                                       Certificate.user_id == user.id))
+
+
+def visible_certificate(viewer: User, certificate_id: int) -> Certificate | None:
+    """HR and admins see every certificate, unit heads those of their units, staff their own."""
+    stmt = select(Certificate).where(Certificate.id == certificate_id)
+    if not viewer.has_role("hr", "admin"):
+        scope = scope_condition(viewer) if viewer.has_role("unit_head") else None
+        own = Certificate.user_id == viewer.id
+        if scope is not None:
+            stmt = stmt.outerjoin(Unit, Unit.id == Certificate.unit_id).where(or_(own, scope))
+        else:
+            stmt = stmt.where(own)
+    return db.session.scalar(stmt)
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    return db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate.id))
+
+
+def download_name(certificate: Certificate) -> str:
+    """'Giay chung nhan - Nguyen Van An - 2024-QTMXH-00012.pdf', safe in any file system."""
+    return f"Giấy chứng nhận - {certificate.full_name} - {safe_filename(certificate.serial)}.pdf"
+
+
+def safe_filename(text: str) -> str:
+    """Keep letters (Vietnamese included), digits, spaces and - _ . ; drop path separators and controls."""
+    text = unicodedata.normalize("NFC", text)
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_." else "-" for ch in text)
+    return re.sub(r"[ -]{2,}", lambda m: m.group(0)[0], cleaned).strip(" .-") or "file"
+
+
+@dataclass(frozen=True)
+class CertificateFilter:
+    unit: Unit | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+    query: str = ""
+
+
+def _conditions(viewer: User, f: CertificateFilter) -> list:
+    conditions = []
+    scope = scope_condition(viewer)
+    if scope is not None:
+        conditions.append(scope)
+    if f.unit is not None:
+        conditions.append(Unit.path.startswith(f.unit.path, autoescape=True))
+    if f.date_from:
+        conditions.append(Certificate.issued_on >= f.date_from)
+    if f.date_to:
+        conditions.append(Certificate.issued_on <= f.date_to)
+    today = to_local(clock.now()).date()
+    if f.status == VALID:
+        conditions += [Certificate.status == VALID,
+                       or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today)]
+    elif f.status == EXPIRED:
+        conditions += [Certificate.status == VALID, Certificate.expires_on < today]
+    elif f.status in (REVOKED, SUPERSEDED):
+        conditions.append(Certificate.status == f.status)
+    query = nfc(f.query)
+    if query:
+        conditions.append(or_(Certificate.name_search.contains(fold(query), autoescape=True),
+                              Certificate.serial == query))
+    return conditions
+
+
+def filtered_query(viewer: User, f: CertificateFilter):
+    """Certificates matching the filter within the viewer's reach, newest first."""
+    return (select(Certificate).outerjoin(Unit, Unit.id == Certificate.unit_id)
+            .where(and_(True, *_conditions(viewer, f)))
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+def list_certificates(viewer: User, f: CertificateFilter, page: int = 1) -> tuple[list[Certificate], int, int, int]:
+    """One page of certificates, the total, the page number and the page count."""
+    count = (select(func.count(Certificate.id)).outerjoin(Unit, Unit.id == Certificate.unit_id)
+             .where(and_(True, *_conditions(viewer, f))))
+    total = db.session.scalar(count) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(filtered_query(viewer, f).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return list(rows), total, page, pages
+
+
+def revoke(certificate: Certificate, by: User, reason: str) -> None:
+    """Revoke with a reason and who did it; a revoked certificate stays on record and says so."""
+    reason = clean_name(reason)
+    if not reason:
+        raise CertificateError("reason_required")
+    if certificate.status != VALID:
+        raise CertificateError("not_valid")
+    begin_write()
+    row = db.session.get(Certificate, certificate.id, with_for_update=True)
+    if row.status != VALID:
+        db.session.rollback()
+        raise CertificateError("not_valid")
+    row.status, row.revoked_at, row.revoked_by_id, row.revoke_reason = REVOKED, clock.now(), by.id, reason
+    db.session.commit()
+
+
+def verify(code: str, ip_address: str | None, user_agent: str | None) -> Certificate | None:
+    """Look a code up and log the look-up; malformed codes are simply not found."""
+    begin_write()
+    certificate = None
+    if CODE_PATTERN.match(code or ""):
+        certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    db.session.add(VerificationLog(certificate_id=certificate.id if certificate else None,
+                                   result=certificate.effective_status if certificate else "unknown",
+                                   at=clock.now(), ip_address=(ip_address or "")[:64] or None,
+                                   user_agent=(user_agent or "")[:300] or None))
+    db.session.commit()
+    return certificate
+

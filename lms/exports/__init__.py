@@ -1,0 +1,1 @@
+"""File exports (leaf modules): streamed ZIP archives, later spreadsheets."""

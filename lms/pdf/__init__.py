@@ -1,0 +1,1 @@
+"""PDF documents (leaf modules: no Flask, no database): certificates, later reports."""
