@@ -1,7 +1,6 @@
 """Certificate pages: the commitment, downloads, HR's list, ZIP export and revocation, public verification."""
 from __future__ import annotations
 
-from datetime import datetime
 from io import BytesIO
 
 from flask import (
@@ -19,7 +18,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from lms.certificates import bp, services
 from lms.certificates.forms import CommitmentForm, FilterForm, RevokeForm
@@ -27,9 +25,10 @@ from lms.certificates.issue import completion
 from lms.exports.zipstream import stream_zip
 from lms.extensions import db, limiter
 from lms.learn.services import get_course
-from lms.models import Certificate, CertificateFile, Unit
+from lms.models import Certificate, Unit
 from lms.people.services import can_see_unit, visible_units
 from lms.views_common import roles_required
+
 
 def _message(reason: str) -> str:
     messages = {
@@ -119,20 +118,7 @@ def export_zip():
     """A ZIP of the current filter, streamed: certificates are read one at a time as the archive goes out."""
     query = services.filtered_query(current_user, _filter_from_request(_filter_form()))
     headers = {"Content-Disposition": "attachment; filename=\"giay-chung-nhan.zip\"", "Cache-Control": "no-store"}
-    return Response(stream_with_context(stream_zip(zip_entries(query))), mimetype="application/zip", headers=headers)
-
-
-def zip_entries(query):
-    """(file name, time, loader) for each certificate of the query, without holding their PDFs."""
-    rows = db.session.execute(query.with_only_columns(Certificate.id, Certificate.full_name, Certificate.serial,
-                                                      Certificate.issued_at)).all()
-    for certificate_id, full_name, serial, issued_at in rows:
-        name = services.safe_filename(f"{full_name} - {serial}") + ".pdf"
-
-        def load(certificate_id=certificate_id) -> bytes:
-            return db.session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id))
-
-        yield name, issued_at.replace(tzinfo=None) if issued_at else datetime(2024, 1, 1), load
+    return Response(stream_with_context(stream_zip(services.export_entries(query))), mimetype="application/zip", headers=headers)
 
 
 @bp.post("/certificates/<int(max=2147483647):certificate_id>/revoke")

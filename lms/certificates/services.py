@@ -150,6 +150,19 @@ def list_certificates(viewer: User, f: CertificateFilter, page: int = 1) -> tupl
     return list(rows), total, page, pages
 
 
+def export_entries(query):
+    """(file name, local time, loader) per certificate of the query; each PDF is read only when written."""
+    rows = db.session.execute(query.with_only_columns(Certificate.id, Certificate.full_name, Certificate.serial,
+                                                      Certificate.issued_at)).all()
+    for certificate_id, full_name, serial, issued_at in rows:
+
+        def load(certificate_id: int = certificate_id) -> bytes:
+            return db.session.scalar(
+                select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id))
+
+        yield safe_filename(f"{full_name} - {serial}") + ".pdf", to_local(issued_at).replace(tzinfo=None), load
+
+
 def revoke(certificate: Certificate, by: User, reason: str) -> None:
     """Revoke with a reason and who did it; a revoked certificate stays on record and says so."""
     reason = clean_name(reason)

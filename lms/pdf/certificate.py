@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import segno
 from fpdf import FPDF
@@ -105,7 +105,7 @@ def render_certificate(text: CertificateText, family: FontFamily) -> bytes:
     pdf.set_creator("Quán triệt")
     pdf.set_lang("vi")
     # The issue date, not the render time, so the same certificate always gives the same bytes.
-    pdf.set_creation_date(datetime.combine(text.issued_on, time(0, 0), tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime.combine(text.issued_on, time(0, 0), tzinfo=UTC))
     pdf.add_page()
     pdf.set_text_color(*INK)
 
