@@ -118,7 +118,8 @@ def export_zip():
     """A ZIP of the current filter, streamed: certificates are read one at a time as the archive goes out."""
     query = services.filtered_query(current_user, _filter_from_request(_filter_form()))
     headers = {"Content-Disposition": "attachment; filename=\"giay-chung-nhan.zip\"", "Cache-Control": "no-store"}
-    return Response(stream_with_context(stream_zip(services.export_entries(query))), mimetype="application/zip", headers=headers)
+    body = stream_with_context(stream_zip(services.export_entries(query)))
+    return Response(body, mimetype="application/zip", headers=headers)
 
 
 @bp.post("/certificates/<int(max=2147483647):certificate_id>/revoke")
