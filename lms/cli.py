@@ -116,3 +116,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo)
+    from lms.certificates.cli import certificates_cli
+
+    app.cli.add_command(certificates_cli)

@@ -41,6 +41,10 @@ def _check_progress(lessons: int, total_users: int):
     assert all(a.state == "finished" and a.finished_at > a.started_at for a in attempts)
     fixed = {code for code, *_ in FIXED_PEOPLE}
     assert not {db.session.get(User, a.user_id).employee_code for a in attempts} & fixed
+    from lms.models import Certificate
+
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert certificates and all(c.status == "valid" for c in certificates)  # HR's list is never empty
 
 
 def _check_scopes():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.text import nfc
@@ -22,8 +23,8 @@ class FilterForm(FlaskForm):
     date_from = DateField(_l("Issued from"), validators=[Optional()])
     date_to = DateField(_l("Issued until"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
-        ("", _l("Any status")), ("valid", _l("Valid")), ("expired", _l("Expired")),
-        ("revoked", _l("Revoked")), ("superseded", _l("Superseded"))])
+        SelectChoice("", _l("Any status")), SelectChoice("valid", _l("Valid")), SelectChoice("expired", _l("Expired")),
+        SelectChoice("revoked", _l("Revoked")), SelectChoice("superseded", _l("Superseded"))])
 
 
 class RevokeForm(FlaskForm):

@@ -114,7 +114,7 @@ def render(certificate: Certificate, course: Course) -> bytes:
         signatory_name=signatory.get("name", ""), serial=certificate.serial,
         verify_url=f"{current_app.config['BASE_URL']}/verify/{certificate.code}",
     )
-    pdf = render_certificate(text, fonts.choose(current_app.config.get("PDF_FONT_DIR")))
+    pdf = render_certificate(text, fonts.prepared(current_app.config.get("PDF_FONT_DIR") or None))
     return signing.sign_if_configured(pdf, current_app.config, reason=f"{text.title} {certificate.serial}")
 
 

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from lms.certificates import bp, services
 from lms.certificates.forms import CommitmentForm, FilterForm, RevokeForm
@@ -94,7 +95,8 @@ def _filter_from_request(form: FilterForm) -> services.CertificateFilter:
 
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args, meta={"csrf": False})
-    form.unit.choices = [(0, _("All units"))] + [(u.id, "— " * u.depth + u.name) for u in visible_units(current_user)]
+    form.unit.choices = [SelectChoice(0, _("All units"))] + [
+        SelectChoice(u.id, "— " * u.depth + u.name) for u in visible_units(current_user)]
     if request.args and not form.validate():
         abort(400)
     return form

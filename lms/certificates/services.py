@@ -94,7 +94,8 @@ def safe_filename(text: str) -> str:
     """Keep letters (Vietnamese included), digits, spaces and - _ . ; drop path separators and controls."""
     text = unicodedata.normalize("NFC", text)
     cleaned = "".join(ch if ch.isalnum() or ch in " -_." else "-" for ch in text)
-    return re.sub(r"[ -]{2,}", lambda m: m.group(0)[0], cleaned).strip(" .-") or "file"
+    cleaned = re.sub(r"-{2,}", "-", re.sub(r" {2,}", " ", cleaned))
+    return cleaned.strip(" .-") or "file"
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,10 @@ class CertificateFilter:
     query: str = ""
 
 
-def _conditions(viewer: User, f: CertificateFilter) -> list:
+def _conditions(viewer: User | None, f: CertificateFilter) -> list:
+    """SQL conditions for the filter within the viewer's reach (None: the whole department, for the CLI)."""
     conditions = []
-    scope = scope_condition(viewer)
+    scope = scope_condition(viewer) if viewer is not None else None
     if scope is not None:
         conditions.append(scope)
     if f.unit is not None:
@@ -132,7 +134,7 @@ def _conditions(viewer: User, f: CertificateFilter) -> list:
     return conditions
 
 
-def filtered_query(viewer: User, f: CertificateFilter):
+def filtered_query(viewer: User | None, f: CertificateFilter):
     """Certificates matching the filter within the viewer's reach, newest first."""
     return (select(Certificate).outerjoin(Unit, Unit.id == Certificate.unit_id)
             .where(and_(True, *_conditions(viewer, f)))

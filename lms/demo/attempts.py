@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from lms.certificates.services import sign_commitment
 from lms.extensions import db
 from lms.models import Attempt, Course, LessonRead, User
 from lms.quiz import services
@@ -58,5 +59,8 @@ def add_attempts(rng: random.Random, course: Course, skip_codes: set[str]) -> in
             when += timedelta(hours=rng.randint(1, 30))
         if plan in {"pass", "retry_pass"}:
             _sit(user, course, rng, rng.randint(10, 12), when)
+            if rng.random() < 0.85:  # most who passed have signed the commitment and hold a certificate
+                sign_commitment(user, course, agreed=True, typed_name=user.full_name, ip_address="10.36.1.20",
+                                user_agent="demo")
         sat += 1
     return sat

@@ -126,10 +126,30 @@ def seed_demo(seed: int = 2024) -> str:
     _add_reads(rng, courses, people, now)
     heads = db.session.query(UnitHead).count()
     db.session.commit()
+    _demo_signing_key()
     # The fixed accounts keep the quiz untouched, so a demo can take it from the start.
     sat = sum(add_attempts(rng, course, {p[0] for p in FIXED_PEOPLE}) for course in courses)
     return (f"Demo data: {len(units)} units, {len(people)} staff ({heads} unit heads), "
             f"{sat} with a quiz history. Password for every demo account: {DEMO_PASSWORD}")
+
+
+def _demo_signing_key() -> None:
+    """A self-signed key under instance/, so demo certificates carry a verifiable signature."""
+    import secrets
+
+    from flask import current_app
+
+    from lms.config import instance_dir
+    from lms.pdf.signing import create_self_signed
+
+    path = instance_dir() / "demo-signing.p12"
+    if path.exists() or current_app.config.get("TESTING"):
+        return
+    passphrase = secrets.token_urlsafe(16)
+    create_self_signed(path, passphrase, "Sở TN&MT Thanh Hóa (chữ ký thử nghiệm)")
+    (instance_dir() / "demo-signing.pass").write_text(passphrase, encoding="utf-8")
+    (instance_dir() / "demo-signing.pass").chmod(0o600)
+    current_app.config.update(CERT_SIGNING_P12=str(path), CERT_SIGNING_PASSPHRASE=passphrase)
 
 
 def _add_reads(rng: random.Random, courses: list[Course], people: list[tuple[User, int]], now) -> None:

@@ -98,7 +98,8 @@ def render_certificate(text: CertificateText, family: FontFamily) -> bytes:
     pdf.set_auto_page_break(False)
     pdf.set_margins(15, 12, 15)
     for style, path in family.files().items():
-        pdf.add_font(FONT, style, str(path))
+        if style in ("", "B", "I"):  # the styles the page uses; each one registered costs a subset at output
+            pdf.add_font(FONT, style, str(path))
     pdf.set_title(f"{text.title} {text.serial}")
     pdf.set_author(text.issuer)
     pdf.set_subject(text.course_title)

@@ -5,12 +5,19 @@ fpdf2 silently drops a glyph a font lacks, so the choice is checked against ever
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from fontTools import subset
 from fontTools.ttLib import TTFont
+
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 _VOWELS = "aăâeêioôơuưy"
 _TONES = "\u0300\u0309\u0303\u0301\u0323"
@@ -81,3 +88,41 @@ def choose(extra_dir: str | None = None) -> FontFamily:
         if not any(missing_letters(path) for path in family.files().values()):
             return family
     raise RuntimeError("no font with every Vietnamese letter: install fonts-liberation2 or rendercv-fonts")
+
+
+# Everything a certificate or report can print: ASCII, Latin-1 and Latin Extended-A, Vietnamese,
+# and the typographic punctuation Vietnamese text uses.
+DOCUMENT_CHARS = ("".join(chr(c) for c in range(32, 127)) + "".join(chr(c) for c in range(0xA0, 0x180))
+                  + vietnamese_letters() + "–—‘’“”…•№°")
+
+
+def _subset(source: Path, target: Path) -> None:
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=DOCUMENT_CHARS)
+    subsetter.subset(font)
+    subset.save_font(font, str(target), options)
+
+
+@lru_cache(maxsize=4)
+def prepared(extra_dir: str | None = None) -> FontFamily:
+    """The chosen family cut down once per process to the characters documents use.
+
+    A fifth of the size, so fpdf2 parses it several times faster for every document.
+    """
+    family = choose(extra_dir)
+    stamp = hashlib.sha256("|".join(f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                                    for p in family.files().values()).encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"quantriet-fonts-{stamp}"
+    paths = {style: folder / path.name for style, path in family.files().items()}
+    if not all(p.exists() for p in paths.values()):
+        folder.mkdir(parents=True, exist_ok=True)
+        for style, path in family.files().items():
+            partial = folder / f".{path.name}.{os.getpid()}"
+            _subset(path, partial)
+            partial.replace(paths[style])  # atomic: workers starting together never read half a file
+    return FontFamily(family.name, paths[""], paths["B"], paths["I"], paths["BI"])

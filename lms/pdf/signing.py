@@ -44,7 +44,7 @@ def create_self_signed(path: Path, passphrase: str, common_name: str) -> None:
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
                       x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
     now = datetime.now(UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())

@@ -219,6 +219,8 @@ def _close(attempt: Attempt, reason: str, now: datetime) -> bool:
     )
     if result.rowcount != 1:
         return False
+    # The row changed behind the ORM's back: reload these fields from this transaction when next read.
+    db.session.expire(attempt, ["state", "finished_at", "finish_reason", "score_bp", "passed"])
     for question, credit in zip(attempt.questions, credits, strict=True):
         question.credit = float(credit)
     return grading.passes(score, attempt.pass_mark)
