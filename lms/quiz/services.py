@@ -23,14 +23,12 @@ from lms.models import (
     Course,
     Lesson,
     LessonRead,
-    Question,
     QuestionVersion,
     User,
-    question_version_clauses,
 )
-from lms.models.content import Clause
 from lms.quiz import grading
-from lms.quiz.drawing import DrawError, PoolQuestion, draw
+from lms.quiz.drawing import DrawError, draw
+from lms.quiz.pool import pool_of, previous_questions
 
 
 class QuizError(Exception):
@@ -113,40 +111,6 @@ def quiz_status(user: User, course: Course) -> QuizStatus:
     return QuizStatus(attempts, open_attempt, passed, read, total, question_count(course), blocked, until)
 
 
-def _pool(course: Course) -> list[PoolQuestion]:
-    """Current versions of the course's live questions, with their clause keys and options."""
-    versions = db.session.scalars(
-        select(QuestionVersion).join(Question)
-        .where(Question.course_id == course.id, Question.retired_at.is_(None), QuestionVersion.is_current.is_(True))
-        .options(selectinload(QuestionVersion.options))
-    ).all()
-    clause_rows = db.session.execute(
-        select(question_version_clauses.c.version_id, Clause.key)
-        .join(Clause, Clause.id == question_version_clauses.c.clause_id)
-        .where(question_version_clauses.c.version_id.in_([v.id for v in versions]))
-    ).all()
-    clauses: dict[int, set[str]] = {}
-    for version_id, key in clause_rows:
-        clauses.setdefault(version_id, set()).add(key)
-    return [PoolQuestion(v.question_id, v.id, frozenset(clauses.get(v.id, ())),
-                         tuple((o.id, o.pinned) for o in v.options)) for v in versions]
-
-
-def _previous_questions(user: User, course: Course) -> frozenset[int]:
-    """Questions of the person's latest finished attempt, to avoid repeating them."""
-    latest = db.session.scalar(
-        select(Attempt.id).where(Attempt.user_id == user.id, Attempt.course_id == course.id,
-                                 Attempt.state == FINISHED).order_by(Attempt.number.desc()).limit(1)
-    )
-    if latest is None:
-        return frozenset()
-    return frozenset(db.session.scalars(
-        select(QuestionVersion.question_id)
-        .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
-        .where(AttemptQuestion.attempt_id == latest)
-    ))
-
-
 def start_attempt(user: User, course: Course, seed: int | None = None) -> Attempt:
     """Resume the open attempt, or draw and freeze a new one; QuizError when not allowed."""
     begin_write()
@@ -159,8 +123,8 @@ def start_attempt(user: User, course: Course, seed: int | None = None) -> Attemp
         raise QuizError(status.blocked, status.next_start_at)
     seed = secrets.randbits(62) if seed is None else seed
     try:
-        drawn = draw(_pool(course), [(b.clause_keys, b.count) for b in course.blueprint],
-                     random.Random(seed), avoid=_previous_questions(user, course))  # noqa: S311 - reproducible, not secret
+        drawn = draw(pool_of(course), [(b.clause_keys, b.count) for b in course.blueprint],
+                     random.Random(seed), avoid=previous_questions(user, course))  # noqa: S311 - reproducible, not secret
     except DrawError:
         db.session.rollback()
         current_app.logger.error("course %s: the question pool cannot fill the blueprint", course.key)
