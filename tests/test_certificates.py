@@ -260,3 +260,32 @@ def test_export_cli(ctx, course, unit, tmp_path):
     assert len(names) == 1 and names[0].startswith("Nguyễn Văn An")
     bad = ctx.test_cli_runner().invoke(args=["certificates", "export", "--unit", "NOPE", "--out", str(out)])
     assert bad.exit_code == 1
+
+
+def test_download_names_are_safe(client, course, unit):
+    user, certificate = _certified(course, unit, "Đặng Đức")
+    certificate.full_name = "Đặng Đức ../../etc/passwd a\\b\u202e"
+    db.session.commit()
+    login_as(client, user)
+    disposition = client.get(f"/certificates/{certificate.id}/pdf").headers["Content-Disposition"]
+    fallback = disposition.split('filename="')[1].split('"')[0]
+    assert fallback.startswith("Giay chung nhan - Dang Duc") and fallback.endswith(".pdf")
+    assert "/" not in fallback and "\\" not in fallback and ".." not in fallback
+    assert "%E2%80%AE" not in disposition and "%2F" not in disposition and "%5C" not in disposition
+
+
+def test_unit_heads_do_not_download_their_staffs_certificates(client, course, unit):
+    _, certificate = _certified(course, unit)
+    login_as(client, make_user(roles=("unit_head",), head_of=(unit,), unit=unit))
+    assert client.get(f"/certificates/{certificate.id}/pdf").status_code == 404
+
+
+def test_odd_list_parameters_and_next_values(client, course, unit):
+    _, certificate = _certified(course, unit)
+    login_as(client, make_user(roles=("hr",)))
+    for query in ({"endpoint": "x"}, {"_method": "POST"}, {"_anchor": "x", "_external": "1"}):
+        assert client.get("/certificates", query_string=query).status_code == 200
+    token = csrf_token(client.get("/certificates").get_data(as_text=True))
+    response = client.post(f"/certificates/{certificate.id}/revoke",
+                           data={"csrf_token": token, "reason": "Cấp nhầm", "next": "/certificates\r\nX: y"})
+    assert response.status_code == 302 and response.headers["Location"] == "/certificates"

@@ -200,3 +200,17 @@ def test_missing_file(bank):
     (bank / "clauses.yaml").unlink()
     problems = _problems(bank)
     _only(problems, "clauses.yaml", 1, "file is missing")
+
+
+@pytest.mark.parametrize("pattern, fragment", [
+    ("QTMXH-{seq:05d}", "must contain {year} and {seq}"),
+    ("{year}/{seq}{x}", "cannot be used"),
+    ("{year}/" + "X" * 60 + "{seq}", "longer than 60"),
+])
+def test_serial_formats_that_cannot_work(bank, pattern, fragment):
+    path = bank / "course.yaml"
+    text = path.read_text(encoding="utf-8").replace('serial_format: "{year}/QTMXH-{seq:05d}"',
+                                                     f'serial_format: "{pattern}"')
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "serial_format" in row)
+    _only(_problems(bank), "course.yaml", line, fragment)

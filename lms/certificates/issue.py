@@ -120,6 +120,9 @@ def render(certificate: Certificate, course: Course) -> bytes:
 
 def issue_if_complete(user: User, course: Course) -> Certificate | None:
     """Issue the certificate if the course is now complete and none was issued; the caller commits."""
+    # Lock the person's row (PostgreSQL; SQLite writers already hold the database lock) so that two
+    # steps finishing at once — the last lesson and the pass — are judged one after the other.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     state = completion(user, course)
     if not state.complete or state.certificate is not None and state.certificate.status in {VALID, REVOKED}:
         return None

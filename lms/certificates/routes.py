@@ -23,12 +23,15 @@ from wtforms.fields.choices import SelectChoice
 from lms.certificates import bp, services
 from lms.certificates.forms import CommitmentForm, FilterForm, RevokeForm
 from lms.certificates.issue import completion
+from lms.exports.filenames import content_disposition
 from lms.exports.zipstream import stream_zip
 from lms.extensions import db, limiter
 from lms.learn.services import get_course
 from lms.models import Certificate, Unit
 from lms.people.services import can_see_unit, visible_units
-from lms.views_common import roles_required
+from lms.views_common import is_safe_next, roles_required
+
+FILTER_KEYS = ("q", "unit", "status", "date_from", "date_to")
 
 
 def _message(reason: str) -> str:
@@ -67,8 +70,8 @@ def commitment(course_key: str):
 
 
 def _pdf_response(certificate: Certificate) -> Response:
-    response = send_file(BytesIO(services.pdf_bytes(certificate)), mimetype="application/pdf", as_attachment=True,
-                         download_name=services.download_name(certificate))
+    response = send_file(BytesIO(services.pdf_bytes(certificate)), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(services.download_name(certificate))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -109,7 +112,7 @@ def index():
     form = _filter_form()
     rows, total, page, pages = services.list_certificates(current_user, _filter_from_request(form),
                                                          request.args.get("page", 1, type=int))
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {k: v for k, v in request.args.items() if k in FILTER_KEYS and v}
     return render_template("certificates/list.html", form=form, rows=rows, total=total, page=page, pages=pages,
                            args=args, revoke_form=RevokeForm())
 
@@ -139,8 +142,8 @@ def revoke(certificate_id: int):
         flash(_message(error.reason), "error")
     else:
         flash(_("Certificate %(serial)s is revoked.", serial=certificate.serial), "success")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/certificates")
-                    else url_for("certificates.index"))
+    back = request.form.get("next") or ""
+    return redirect(back if is_safe_next(back) and back.startswith("/certificates") else url_for("certificates.index"))
 
 
 @bp.get("/verify/<code>")

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.certificates.issue import completion, issue_if_complete
 from lms.db_setup import begin_write
+from lms.exports.filenames import safe_filename  # noqa: F401 - used by routes and the CLI too
 from lms.extensions import db
 from lms.models import (
     EXPIRED,
@@ -57,27 +58,21 @@ def sign_commitment(user: User, course: Course, *, agreed: bool, typed_name: str
     db.session.add(Commitment(user_id=user.id, course_id=course.id, text=course.commitment_text,
                               typed_name=clean_name(typed_name), signed_at=clock.now(),
                               ip_address=(ip_address or "")[:64] or None, user_agent=(user_agent or "")[:300] or None))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a parallel request signed first
+        db.session.rollback()
+        raise CertificateError("already_signed") from None
     certificate = issue_if_complete(user, course)
     db.session.commit()
     return certificate
 
 
-def own_certificate(user: User, certificate_id: int) -> Certificate | None:
-    return db.session.scalar(select(Certificate).where(Certificate.id == certificate_id,
-                                                       Certificate.user_id == user.id))
-
-
 def visible_certificate(viewer: User, certificate_id: int) -> Certificate | None:
-    """HR and admins see every certificate, unit heads those of their units, staff their own."""
+    """HR and admins see every certificate; everyone else only their own."""
     stmt = select(Certificate).where(Certificate.id == certificate_id)
     if not viewer.has_role("hr", "admin"):
-        scope = scope_condition(viewer) if viewer.has_role("unit_head") else None
-        own = Certificate.user_id == viewer.id
-        if scope is not None:
-            stmt = stmt.outerjoin(Unit, Unit.id == Certificate.unit_id).where(or_(own, scope))
-        else:
-            stmt = stmt.where(own)
+        stmt = stmt.where(Certificate.user_id == viewer.id)
     return db.session.scalar(stmt)
 
 
@@ -86,16 +81,8 @@ def pdf_bytes(certificate: Certificate) -> bytes:
 
 
 def download_name(certificate: Certificate) -> str:
-    """'Giay chung nhan - Nguyen Van An - 2024-QTMXH-00012.pdf', safe in any file system."""
-    return f"Giấy chứng nhận - {certificate.full_name} - {safe_filename(certificate.serial)}.pdf"
-
-
-def safe_filename(text: str) -> str:
-    """Keep letters (Vietnamese included), digits, spaces and - _ . ; drop path separators and controls."""
-    text = unicodedata.normalize("NFC", text)
-    cleaned = "".join(ch if ch.isalnum() or ch in " -_." else "-" for ch in text)
-    cleaned = re.sub(r"-{2,}", "-", re.sub(r" {2,}", " ", cleaned))
-    return cleaned.strip(" .-") or "file"
+    """'Giấy chứng nhận - Nguyễn Văn An - 2026-QTMXH-00012.pdf', every part made safe for a file system."""
+    return safe_filename(f"Giấy chứng nhận - {certificate.full_name} - {certificate.serial}") + ".pdf"
 
 
 @dataclass(frozen=True)

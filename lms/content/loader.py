@@ -39,6 +39,19 @@ HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?>")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
+def serial_format_problem(pattern: str) -> str | None:
+    """Why a certificate serial format cannot work, or None: it needs {year} and {seq} and must format."""
+    if "{year" not in pattern or "{seq" not in pattern:
+        return "'serial_format' must contain {year} and {seq} (numbers restart every year)"
+    try:
+        sample = pattern.format(year=2024, seq=99999)
+    except (KeyError, IndexError, ValueError) as exc:
+        return f"'serial_format' cannot be used: {exc}"
+    if len(sample) > 60:
+        return "'serial_format' gives serial numbers longer than 60 characters"
+    return None
+
+
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when below it."""
     try:
@@ -113,8 +126,10 @@ def _parse_course(root: Path, problems: list[Problem]) -> CourseSpec | None:
     if certificate is not None:
         reader.known_keys(certificate, CERTIFICATE_KEYS, "'certificate'")
         serial = reader.text(certificate, "serial_format")
-        if serial and "{seq" not in serial:
-            reader.problem(certificate.line_of("serial_format"), "'serial_format' must contain {seq}")
+        if serial:
+            problem = serial_format_problem(serial)
+            if problem:
+                reader.problem(certificate.line_of("serial_format"), problem)
         course.certificate = {
             "validity_months": reader.integer(certificate, "validity_months", 0, 0, 1200),
             "serial_format": serial,

@@ -48,13 +48,14 @@ class Certificate(db.Model):
 
     __tablename__ = "certificates"
     __table_args__ = (
+        UniqueConstraint("course_id", "serial"),
         # One valid certificate per person and course: a double completion cannot issue two.
         Index("uq_certificates_one_valid", "user_id", "course_id", unique=True,
               sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    serial: Mapped[str] = mapped_column(String(60), unique=True)
+    serial: Mapped[str] = mapped_column(String(60))
     code: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)

@@ -78,7 +78,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_certificates_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
     sa.UniqueConstraint('code', name=op.f('uq_certificates_code')),
-    sa.UniqueConstraint('serial', name=op.f('uq_certificates_serial'))
+    sa.UniqueConstraint('course_id', 'serial', name=op.f('uq_certificates_course_id_serial'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_course_id'), ['course_id'], unique=False)
