@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lms.content import yamlines
 from lms.content.fields import FileReader
-from lms.content.rules import check_course
+from lms.content.rules import check_course, serial_format_problem
 from lms.content.spec import (
     TRUE_FALSE_LABELS,
     BlueprintSpec,
@@ -37,19 +37,6 @@ OPTION_KEYS = {"text", "correct", "pinned"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^>]*)?/?>")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-
-
-def serial_format_problem(pattern: str) -> str | None:
-    """Why a certificate serial format cannot work, or None: it needs {year} and {seq} and must format."""
-    if "{year" not in pattern or "{seq" not in pattern:
-        return "'serial_format' must contain {year} and {seq} (numbers restart every year)"
-    try:
-        sample = pattern.format(year=2024, seq=99999)
-    except (KeyError, IndexError, ValueError) as exc:
-        return f"'serial_format' cannot be used: {exc}"
-    if len(sample) > 60:
-        return "'serial_format' gives serial numbers longer than 60 characters"
-    return None
 
 
 def display_path(path: Path) -> str:

@@ -9,6 +9,19 @@ from lms.text import fold
 MIN_QUESTIONS_PER_CLAUSE = 6
 
 
+def serial_format_problem(pattern: str) -> str | None:
+    """Why a certificate serial format cannot work, or None: it needs {year} and {seq} and must format."""
+    if "{year" not in pattern or "{seq" not in pattern:
+        return "'serial_format' must contain {year} and {seq} (numbers restart every year)"
+    try:
+        sample = pattern.format(year=2024, seq=99999)
+    except (KeyError, IndexError, ValueError) as exc:
+        return f"'serial_format' cannot be used: {exc}"
+    if len(sample) > 60:
+        return "'serial_format' gives serial numbers longer than 60 characters"
+    return None
+
+
 def check_course(course: CourseSpec, root: str) -> list[Problem]:
     """Every cross-reference problem of a parsed course, each at the line that causes it."""
     problems: list[Problem] = []
