@@ -44,10 +44,11 @@ def create_app(config: object | None = None) -> Flask:
     from lms.auth import bp as auth_bp
     from lms.certificates import bp as certificates_bp
     from lms.learn import bp as learn_bp
+    from lms.org import bp as org_bp
     from lms.people import bp as people_bp
     from lms.quiz import bp as quiz_bp
 
-    for blueprint in (auth_bp, learn_bp, quiz_bp, certificates_bp, people_bp, admin_bp):
+    for blueprint in (auth_bp, learn_bp, quiz_bp, certificates_bp, people_bp, admin_bp, org_bp):
         app.register_blueprint(blueprint)
 
     from lms import cli

@@ -15,6 +15,8 @@ ROUTES = [
     ("POST", LESSON + "/read", ALL),
     ("GET", "/people", {"unit_head", "hr", "admin"}),
     ("GET", "/admin/content", {"admin"}),
+    ("GET", "/admin/units", {"admin"}),
+    ("GET", "/certificates", {"hr", "admin"}),
     ("POST", "/admin/content/check", {"admin"}),
 ]
 
