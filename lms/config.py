@@ -70,11 +70,11 @@ class Config:
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
         self.CERT_SIGNING_P12 = os.environ.get("CERT_SIGNING_P12", "")
         self.CERT_SIGNING_PASSPHRASE = os.environ.get("CERT_SIGNING_PASSPHRASE", "")
-        demo_key = instance_dir() / "demo-signing.p12"
-        if not self.CERT_SIGNING_P12 and self.APP_ENV == "development" and demo_key.exists():
+        demo_key, demo_pass = instance_dir() / "demo-signing.p12", instance_dir() / "demo-signing.pass"
+        if not self.CERT_SIGNING_P12 and self.APP_ENV == "development" and demo_key.exists() and demo_pass.exists():
             # `flask demo` made a self-signed key: demo certificates are signed too.
             self.CERT_SIGNING_P12 = str(demo_key)
-            self.CERT_SIGNING_PASSPHRASE = (instance_dir() / "demo-signing.pass").read_text(encoding="utf-8").strip()
+            self.CERT_SIGNING_PASSPHRASE = demo_pass.read_text(encoding="utf-8").strip()
         self.PDF_FONT_DIR = os.environ.get("PDF_FONT_DIR", "")
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0") or 0)
         self.ORG_NAME = os.environ.get("ORG_NAME", "Sở Tài nguyên và Môi trường tỉnh Thanh Hóa")

@@ -111,3 +111,14 @@ def test_without_proxy_forwarded_headers_are_ignored(env, tmp_path):
 
     response = app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert response.get_data(as_text=True) == "127.0.0.1"
+
+
+def test_the_demo_signing_key_is_used_in_development_only_when_complete(env, tmp_path):
+    (tmp_path / "demo-signing.p12").write_bytes(b"x")
+    assert Config().CERT_SIGNING_P12 == ""  # no passphrase file: not used
+    (tmp_path / "demo-signing.pass").write_text("pass", encoding="utf-8")
+    config = Config()
+    assert config.CERT_SIGNING_P12 == str(tmp_path / "demo-signing.p12") and config.CERT_SIGNING_PASSPHRASE == "pass"
+    env.setenv("APP_ENV", "production")
+    env.setenv("SECRET_KEY", "k" * 48)
+    assert Config().CERT_SIGNING_P12 == ""
