@@ -81,3 +81,27 @@ def test_language_survives_login(client):
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"csrf_token": csrf_token(page), "identifier": "NV-LANG", "password": PASSWORD})
     assert "My courses" in client.get("/courses").get_data(as_text=True)
+
+
+def test_every_page_renders_in_english(client, course):
+    from tests.cert_helpers import pass_quiz
+    from tests.factories import make_unit
+
+    unit = make_unit("EN", "English unit")
+    admin = make_user("Trần Quản Trị", roles=("admin", "hr"), unit=unit)
+    attempt = pass_quiz(admin, course)
+    from lms.certificates import services as certificates
+
+    certificate = certificates.sign_commitment(admin, course, agreed=True, typed_name=admin.full_name,
+                                               ip_address=None, user_agent=None)
+    login_as(client, admin)
+    page = client.get("/courses").get_data(as_text=True)
+    client.post("/language", data={"csrf_token": csrf_token(page), "lang": "en", "next": "/courses"})
+    key = course.key
+    for url in ("/courses", f"/courses/{key}", f"/courses/{key}/lessons/1a", f"/courses/{key}/quiz",
+                f"/attempts/{attempt.id}/review", f"/courses/{key}/commitment", "/people", "/certificates",
+                "/admin/content", "/admin/units", f"/admin/units/{unit.id}", f"/verify/{certificate.code}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="en">' in response.get_data(as_text=True), url
+    assert "Pass mark: 80%." in client.get(f"/courses/{key}/quiz").get_data(as_text=True)
