@@ -39,6 +39,16 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def course_or_404(course_key: str):
+    """The live course with this key, or a 404 page."""
+    from lms.learn.services import get_course
+
+    course = get_course(course_key)
+    if course is None:
+        abort(404)
+    return course
+
+
 def roles_required(*roles: str) -> Callable:
     """Route decorator: log in first, then hold at least one of the roles, else 403."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -22,11 +22,10 @@ from lms.models import (
     CertificateFile,
     Commitment,
     Course,
-    Lesson,
-    LessonRead,
     SerialCounter,
     User,
 )
+from lms.models.progress import lesson_counts
 from lms.pdf import fonts, signing
 from lms.pdf.certificate import CertificateText, render_certificate
 from lms.text import fold, to_local, vi_percent
@@ -58,11 +57,7 @@ class Completion:
 
 
 def completion(user: User, course: Course) -> Completion:
-    total, read = db.session.execute(
-        select(func.count(Lesson.id), func.count(LessonRead.id)).select_from(Lesson)
-        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id), isouter=True)
-        .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
-    ).one()
+    read, total = lesson_counts(user.id, course.id)
     passed = db.session.scalar(
         select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.passed.is_(True))
         .order_by(Attempt.number).limit(1))
@@ -123,6 +118,9 @@ def issue_if_complete(user: User, course: Course) -> Certificate | None:
     # Lock the person's row (PostgreSQL; SQLite writers already hold the database lock) so that two
     # steps finishing at once — the last lesson and the pass — are judged one after the other.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    read, total = lesson_counts(user.id, course.id)
+    if read < total or not total:  # the usual case after one more lesson read: nothing more to look up
+        return None
     state = completion(user, course)
     if not state.complete or state.certificate is not None and state.certificate.status in {VALID, REVOKED}:
         return None

@@ -26,10 +26,9 @@ from lms.certificates.issue import completion
 from lms.exports.filenames import content_disposition
 from lms.exports.zipstream import stream_zip
 from lms.extensions import db, limiter
-from lms.learn.services import get_course
 from lms.models import Certificate, Unit
 from lms.people.services import can_see_unit, visible_units
-from lms.views_common import is_safe_next, roles_required
+from lms.views_common import course_or_404, is_safe_next, roles_required
 
 FILTER_KEYS = ("q", "unit", "status", "date_from", "date_to")
 
@@ -50,8 +49,8 @@ def _message(reason: str) -> str:
 @login_required
 def commitment(course_key: str):
     """Sign the cam kết: tick the box and type your full name again."""
-    course = get_course(course_key)
-    if course is None or not course.commitment_required:
+    course = course_or_404(course_key)
+    if not course.commitment_required:
         abort(404)
     state = completion(current_user, course)
     form = CommitmentForm()

@@ -11,6 +11,7 @@ from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.learn import bp, services
 from lms.markdown import render_markdown
+from lms.views_common import course_or_404
 
 
 @bp.get("/")
@@ -29,18 +30,11 @@ def my_courses():
                            signed=services.signed_courses(current_user))
 
 
-def _course_or_404(course_key: str):
-    course = services.get_course(course_key)
-    if course is None:
-        abort(404)
-    return course
-
-
 @bp.get("/courses/<course_key>")
 @login_required
 def course(course_key: str):
     """A course's lessons with what has been read."""
-    course = _course_or_404(course_key)
+    course = course_or_404(course_key)
     items = services.course_lessons(course, current_user)
     read = sum(item.read for item in items)
     return render_template("learn/course.html", course=course, items=items, read=read)
@@ -48,7 +42,7 @@ def course(course_key: str):
 
 def _lesson_or_404(course_key: str, lesson_key: str):
     """The course, its lessons for the current user and the index of the asked one; 404 if absent."""
-    course = _course_or_404(course_key)
+    course = course_or_404(course_key)
     items = services.course_lessons(course, current_user)
     index = next((i for i, item in enumerate(items) if item.lesson.key == lesson_key), None)
     if index is None:

@@ -3,11 +3,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
 from lms.models.base import UTCDateTime, utcnow
+
+
+def lesson_counts(user_id: int, course_id: int) -> tuple[int, int]:
+    """(lessons read, live lessons) of one course for one person, in one query."""
+    from lms.models.content import Lesson
+
+    total, read = db.session.execute(
+        select(func.count(Lesson.id), func.count(LessonRead.id)).select_from(Lesson)
+        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user_id), isouter=True)
+        .where(Lesson.course_id == course_id, Lesson.retired_at.is_(None))
+    ).one()
+    return read, total
 
 
 class LessonRead(db.Model):

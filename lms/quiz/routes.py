@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from lms import clock
-from lms.learn.services import get_course
 from lms.quiz import bp, services
 from lms.quiz.review import build_review, build_sheet
 from lms.quiz.services import QuizError
+from lms.views_common import course_or_404
 
 HTTP_STATUS = {"not_found": 404, "closed": 409, "time_up": 409, "bad_question": 400, "bad_option": 400}
 
@@ -35,13 +35,6 @@ def error_message(error: QuizError) -> str:
     return messages.get(error.reason, _("This action is not allowed here."))
 
 
-def _course_or_404(course_key: str):
-    course = get_course(course_key)
-    if course is None:
-        abort(404)
-    return course
-
-
 def _attempt_or_404(attempt_id: int):
     attempt = services.load_attempt(current_user.id, attempt_id)
     if attempt is None:
@@ -64,7 +57,7 @@ def _answers_from_form() -> dict[int, list[int]]:
 @login_required
 def landing(course_key: str):
     """The rules, the person's attempts, and the start or resume button."""
-    course = _course_or_404(course_key)
+    course = course_or_404(course_key)
     status = services.quiz_status(current_user, course)
     if status.open_attempt is not None:
         closed = services.close_if_due(current_user.id, status.open_attempt)
@@ -77,7 +70,7 @@ def landing(course_key: str):
 @bp.post("/courses/<course_key>/quiz/start")
 @login_required
 def start(course_key: str):
-    course = _course_or_404(course_key)
+    course = course_or_404(course_key)
     try:
         attempt = services.start_attempt(current_user, course)
     except QuizError as error:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,11 +21,10 @@ from lms.models import (
     Attempt,
     AttemptQuestion,
     Course,
-    Lesson,
-    LessonRead,
     QuestionVersion,
     User,
 )
+from lms.models.progress import lesson_counts
 from lms.quiz import grading
 from lms.quiz.drawing import DrawError, draw
 from lms.quiz.pool import pool_of, previous_questions
@@ -84,12 +83,7 @@ def quiz_status(user: User, course: Course) -> QuizStatus:
         select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id)
         .order_by(Attempt.number.desc())
     ))
-    total, read = db.session.execute(
-        select(func.count(Lesson.id), func.count(LessonRead.id))
-        .select_from(Lesson)
-        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id), isouter=True)
-        .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
-    ).one()
+    read, total = lesson_counts(user.id, course.id)
     open_attempt = next((a for a in attempts if a.state == OPEN), None)
     passed = next((a for a in reversed(attempts) if a.passed), None)
     finished = [a for a in attempts if a.state == FINISHED]
