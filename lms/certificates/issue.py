@@ -16,6 +16,7 @@ from lms import clock
 from lms.extensions import db
 from lms.models import (
     REVOKED,
+    SUPERSEDED,
     VALID,
     Attempt,
     Certificate,
@@ -28,6 +29,8 @@ from lms.models import (
 from lms.models.progress import lesson_counts
 from lms.pdf import fonts, signing
 from lms.pdf.certificate import CertificateText, render_certificate
+from lms.rounds import progress
+from lms.rounds.cycle import current_cycle
 from lms.text import fold, to_local, vi_percent
 
 
@@ -41,6 +44,7 @@ class Completion:
     commitment: Commitment | None
     commitment_required: bool
     certificate: Certificate | None
+    cycle: int = 0
 
     @property
     def lessons_done(self) -> bool:
@@ -56,17 +60,22 @@ class Completion:
             self.commitment is not None or not self.commitment_required)
 
 
-def completion(user: User, course: Course) -> Completion:
-    read, total = lesson_counts(user.id, course.id)
+def completion(user: User, course: Course, cycle: int | None = None) -> Completion:
+    """The person's progress towards the certificate in the current (or given) cycle."""
+    cycle = current_cycle(user.id, course.id) if cycle is None else cycle
+    read, total = lesson_counts(user.id, course.id, cycle)
     passed = db.session.scalar(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.passed.is_(True))
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id, Attempt.cycle == cycle,
+                              Attempt.passed.is_(True))
         .order_by(Attempt.number).limit(1))
     commitment = db.session.scalar(
-        select(Commitment).where(Commitment.user_id == user.id, Commitment.course_id == course.id))
+        select(Commitment).where(Commitment.user_id == user.id, Commitment.course_id == course.id,
+                                 Commitment.cycle == cycle))
     certificate = db.session.scalar(
-        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id == course.id)
+        select(Certificate).where(Certificate.user_id == user.id, Certificate.course_id == course.id,
+                                  Certificate.cycle == cycle)
         .order_by(Certificate.issued_at.desc()).limit(1))
-    return Completion(read, total, passed, commitment, course.commitment_required, certificate)
+    return Completion(read, total, passed, commitment, course.commitment_required, certificate, cycle)
 
 
 def next_serial(course: Course, year: int) -> str:
@@ -114,14 +123,16 @@ def render(certificate: Certificate, course: Course) -> bytes:
 
 
 def issue_if_complete(user: User, course: Course) -> Certificate | None:
-    """Issue the certificate if the course is now complete and none was issued; the caller commits."""
+    """Issue the certificate if the course is now complete and none was issued in this cycle; a valid
+    certificate of an earlier cycle becomes superseded by it. The caller commits."""
     # Lock the person's row (PostgreSQL; SQLite writers already hold the database lock) so that two
     # steps finishing at once — the last lesson and the pass — are judged one after the other.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    read, total = lesson_counts(user.id, course.id)
+    cycle = current_cycle(user.id, course.id)
+    read, total = lesson_counts(user.id, course.id, cycle)
     if read < total or not total:  # the usual case after one more lesson read: nothing more to look up
         return None
-    state = completion(user, course)
+    state = completion(user, course, cycle)
     if not state.complete or state.certificate is not None and state.certificate.status in {VALID, REVOKED}:
         return None
     now = clock.now()
@@ -134,11 +145,20 @@ def issue_if_complete(user: User, course: Course) -> Certificate | None:
         job_title=user.job_title or "", course_title=course.title, score_bp=attempt.score_bp,
         passed_at=attempt.finished_at, issued_at=now, issued_on=issued_on,
         expires_on=_expiry(issued_on, int((course.certificate or {}).get("validity_months") or 0)),
-        pdf_sha256="", pdf_size=0,
+        pdf_sha256="", pdf_size=0, cycle=cycle,
     )
     pdf = render(certificate, course)
     certificate.pdf_sha256, certificate.pdf_size = hashlib.sha256(pdf).hexdigest(), len(pdf)
+    # Only one valid certificate per person and course: the earlier cycle's one steps aside first.
+    previous = list(db.session.scalars(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.course_id == course.id, Certificate.status == VALID)))
+    for old in previous:
+        old.status = SUPERSEDED
+    db.session.flush()
     db.session.add(certificate)
     db.session.flush()
+    for old in previous:
+        old.superseded_by_id = certificate.id
     db.session.add(CertificateFile(certificate_id=certificate.id, pdf=pdf))
+    progress.touch(user.id, course.id, cycle)
     return certificate

@@ -27,6 +27,7 @@ from lms.models import (
     VerificationLog,
 )
 from lms.people.services import scope_condition
+from lms.rounds import progress
 from lms.text import clean_name, fold, nfc, same_name, to_local
 
 PAGE_SIZE = 50
@@ -55,7 +56,7 @@ def sign_commitment(user: User, course: Course, *, agreed: bool, typed_name: str
     if state.passed_attempt is None:
         db.session.rollback()
         raise CertificateError("not_passed")
-    db.session.add(Commitment(user_id=user.id, course_id=course.id, text=course.commitment_text,
+    db.session.add(Commitment(user_id=user.id, course_id=course.id, cycle=state.cycle, text=course.commitment_text,
                               typed_name=clean_name(typed_name), signed_at=clock.now(),
                               ip_address=(ip_address or "")[:64] or None, user_agent=(user_agent or "")[:300] or None))
     try:
@@ -165,6 +166,8 @@ def revoke(certificate: Certificate, by: User, reason: str) -> None:
         db.session.rollback()
         raise CertificateError("not_valid")
     row.status, row.revoked_at, row.revoked_by_id, row.revoke_reason = REVOKED, clock.now(), by.id, reason
+    db.session.flush()
+    progress.touch(row.user_id, row.course_id, row.cycle)
     db.session.commit()
 
 

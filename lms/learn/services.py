@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -20,6 +20,8 @@ from lms.models import (
     LessonRead,
     User,
 )
+from lms.rounds import progress
+from lms.rounds.cycle import current_cycle, cycles_for
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,18 @@ def active_courses() -> list[Course]:
     return list(db.session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.title)))
 
 
+def _cycle_of(course_id_column, cycles: dict[int, int]):
+    """SQL giving each course's current cycle for the person (0 unless a renewing round began)."""
+    return case(cycles, value=course_id_column, else_=0) if cycles else literal(0)
+
+
 def course_progress(user: User) -> list[CourseProgress]:
     """Progress in every active course: lessons and quiz, in one query with grouped subqueries."""
+    cycles = cycles_for(user.id)
     lessons = (
         select(Lesson.course_id, func.count(Lesson.id).label("total"), func.count(LessonRead.id).label("read"))
-        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id), isouter=True)
+        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id,
+                               LessonRead.cycle == _cycle_of(Lesson.course_id, cycles)), isouter=True)
         .where(Lesson.retired_at.is_(None)).group_by(Lesson.course_id).subquery()
     )
     quiz = (
@@ -76,7 +85,8 @@ def course_progress(user: User) -> list[CourseProgress]:
                func.max(Attempt.score_bp).label("best"),
                func.max(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
                func.max(case((Attempt.state == OPEN, 1), else_=0)).label("open"))
-        .where(Attempt.user_id == user.id).group_by(Attempt.course_id).subquery()
+        .where(Attempt.user_id == user.id, Attempt.cycle == _cycle_of(Attempt.course_id, cycles))
+        .group_by(Attempt.course_id).subquery()
     )
     rows = db.session.execute(
         select(Course, lessons.c.total, lessons.c.read, quiz.c.finished, quiz.c.best, quiz.c.passed, quiz.c.open)
@@ -90,10 +100,12 @@ def course_progress(user: User) -> list[CourseProgress]:
 
 
 def attempt_history(user: User) -> dict[int, list[Attempt]]:
-    """The person's finished attempts per course, newest first (one query)."""
+    """The person's finished attempts per course in the current cycle, newest first (one query)."""
     history: dict[int, list[Attempt]] = {}
+    cycles = cycles_for(user.id)
     for attempt in db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.state == FINISHED)
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.state == FINISHED,
+                              Attempt.cycle == _cycle_of(Attempt.course_id, cycles))
         .order_by(Attempt.course_id, Attempt.number.desc())
     ):
         history.setdefault(attempt.course_id, []).append(attempt)
@@ -101,17 +113,22 @@ def attempt_history(user: User) -> dict[int, list[Attempt]]:
 
 
 def certificates_by_course(user: User) -> dict[int, Certificate]:
-    """The person's latest certificate per course (one query)."""
+    """The person's latest certificate per course in the current cycle (one query)."""
     latest: dict[int, Certificate] = {}
+    cycles = cycles_for(user.id)
     for certificate in db.session.scalars(
-        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at)
+        select(Certificate).where(Certificate.user_id == user.id,
+                                  Certificate.cycle == _cycle_of(Certificate.course_id, cycles))
+        .order_by(Certificate.issued_at)
     ):
         latest[certificate.course_id] = certificate
     return latest
 
 
 def signed_courses(user: User) -> set[int]:
-    return set(db.session.scalars(select(Commitment.course_id).where(Commitment.user_id == user.id)))
+    cycles = cycles_for(user.id)
+    return set(db.session.scalars(select(Commitment.course_id).where(
+        Commitment.user_id == user.id, Commitment.cycle == _cycle_of(Commitment.course_id, cycles))))
 
 
 def get_course(key: str) -> Course | None:
@@ -120,10 +137,12 @@ def get_course(key: str) -> Course | None:
 
 def course_lessons(course: Course, user: User) -> list[LessonItem]:
     """The course's lessons in order, each with its clause and whether the user has read it."""
+    cycle = current_cycle(user.id, course.id)
     rows = db.session.execute(
         select(Lesson, Clause, LessonRead.id)
         .join(Clause, Clause.id == Lesson.clause_id)
-        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id), isouter=True)
+        .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id,
+                               LessonRead.cycle == cycle), isouter=True)
         .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
         .order_by(Lesson.position)
     ).all()
@@ -131,16 +150,19 @@ def course_lessons(course: Course, user: User) -> list[LessonItem]:
 
 
 def mark_read(user: User, lesson: Lesson) -> bool:
-    """Record "I have read and understood"; True when newly recorded. Safe to repeat or race."""
+    """Record "I have read and understood" in the current cycle; True when newly recorded. Safe to repeat or race."""
+    cycle = current_cycle(user.id, lesson.course_id)
     exists = db.session.scalar(
-        select(LessonRead.id).where(LessonRead.user_id == user.id, LessonRead.lesson_id == lesson.id)
+        select(LessonRead.id).where(LessonRead.user_id == user.id, LessonRead.lesson_id == lesson.id,
+                                    LessonRead.cycle == cycle)
     )
     if exists:
         return False
     try:
         with db.session.begin_nested():
             db.session.add(LessonRead(user_id=user.id, lesson_id=lesson.id, lesson_hash=lesson.body_hash,
-                                      read_at=clock.now()))
+                                      read_at=clock.now(), cycle=cycle))
     except IntegrityError:
         return False
+    progress.touch(user.id, lesson.course_id, cycle)
     return True

@@ -23,6 +23,20 @@ from lms.models.content import (
 )
 from lms.models.org import Unit
 from lms.models.progress import LessonRead
+from lms.models.round import (
+    CERTIFIED,
+    EXEMPT,
+    FAILED,
+    NOT_STARTED,
+    OVERDUE,
+    PASSED,
+    READING,
+    STAGES,
+    STATUSES,
+    Round,
+    RoundMember,
+    RoundUnit,
+)
 from lms.models.user import ROLES, UnitHead, User, UserRole
 
 __all__ = [
@@ -30,5 +44,7 @@ __all__ = [
     "EXPIRED", "REVOKED", "SUPERSEDED", "VALID", "Certificate", "CertificateFile", "Commitment",
     "SerialCounter", "VerificationLog",
     "BlueprintItem", "Clause", "Course", "Lesson", "LessonRead", "Option", "Question",
-    "QuestionVersion", "ROLES", "Unit", "UnitHead", "User", "UserRole", "question_version_clauses",
+    "QuestionVersion", "ROLES", "CERTIFIED", "EXEMPT", "FAILED", "NOT_STARTED", "OVERDUE", "PASSED", "READING",
+    "STAGES", "STATUSES", "Round", "RoundMember", "RoundUnit", "Unit", "UnitHead", "User", "UserRole",
+    "question_version_clauses",
 ]

@@ -43,6 +43,8 @@ class Attempt(db.Model):
     # Score in hundredths of a percent (8333 = 83.33 %), exact integers on every database.
     score_bp: Mapped[int | None] = mapped_column()
     passed: Mapped[bool | None] = mapped_column()
+    # 0, or the renewing round whose cycle this attempt belongs to (lms.rounds.cycle).
+    cycle: Mapped[int] = mapped_column(default=0, server_default="0")
 
     course: Mapped[Course] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(

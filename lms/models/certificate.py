@@ -19,7 +19,7 @@ class Commitment(db.Model):
     """The signed cam kết: the text agreed to, the name typed again, when and from where."""
 
     __tablename__ = "commitments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -29,6 +29,8 @@ class Commitment(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    # 0, or the renewing round whose cycle this commitment belongs to (lms.rounds.cycle).
+    cycle: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class SerialCounter(db.Model):
@@ -79,6 +81,8 @@ class Certificate(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     pdf_size: Mapped[int] = mapped_column()
+    # 0, or the renewing round this certificate was earned in; a later cycle's certificate supersedes it.
+    cycle: Mapped[int] = mapped_column(default=0, server_default="0")
 
     course: Mapped[Course] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])

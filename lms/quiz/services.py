@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +28,8 @@ from lms.models.progress import lesson_counts
 from lms.quiz import grading
 from lms.quiz.drawing import DrawError, draw
 from lms.quiz.pool import pool_of, previous_questions
+from lms.rounds import progress
+from lms.rounds.cycle import current_cycle
 
 
 class QuizError(Exception):
@@ -51,6 +53,7 @@ class QuizStatus:
     question_count: int
     blocked: str | None
     next_start_at: datetime | None
+    cycle: int = 0
 
     @property
     def finished(self) -> list[Attempt]:
@@ -78,12 +81,15 @@ def attempts_left(course: Course, status: QuizStatus) -> int | None:
 
 
 def quiz_status(user: User, course: Course) -> QuizStatus:
-    """The person's attempts and whether a new one may start (lessons, passed, limits, cooldown)."""
+    """The person's attempts in the current cycle and whether a new one may start (lessons, passed,
+    limits, cooldown). An attempt left open when a new round began may still be finished."""
+    cycle = current_cycle(user.id, course.id)
     attempts = list(db.session.scalars(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id)
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.course_id == course.id,
+                              or_(Attempt.cycle == cycle, Attempt.state == OPEN))
         .order_by(Attempt.number.desc())
     ))
-    read, total = lesson_counts(user.id, course.id)
+    read, total = lesson_counts(user.id, course.id, cycle)
     open_attempt = next((a for a in attempts if a.state == OPEN), None)
     passed = next((a for a in reversed(attempts) if a.passed), None)
     finished = [a for a in attempts if a.state == FINISHED]
@@ -102,7 +108,7 @@ def quiz_status(user: User, course: Course) -> QuizStatus:
             blocked = "cooldown"
         else:
             until = None
-    return QuizStatus(attempts, open_attempt, passed, read, total, question_count(course), blocked, until)
+    return QuizStatus(attempts, open_attempt, passed, read, total, question_count(course), blocked, until, cycle)
 
 
 def start_attempt(user: User, course: Course, seed: int | None = None) -> Attempt:
@@ -124,17 +130,21 @@ def start_attempt(user: User, course: Course, seed: int | None = None) -> Attemp
         current_app.logger.error("course %s: the question pool cannot fill the blueprint", course.key)
         raise QuizError("unavailable") from None
     now = clock.now()
-    number = (max((a.number for a in status.attempts), default=0)) + 1
+    # Numbers run on across cycles: (person, course, number) is unique.
+    number = (db.session.scalar(select(func.max(Attempt.number)).where(
+        Attempt.user_id == user.id, Attempt.course_id == course.id)) or 0) + 1
     attempt = Attempt(
         user_id=user.id, course_id=course.id, number=number, seed=seed, state=OPEN, started_at=now,
         deadline_at=now + timedelta(minutes=course.time_limit_minutes) if course.time_limit_minutes else None,
         grace_seconds=course.grace_seconds, pass_mark=course.pass_mark,
-        multiple_grading=course.multiple_grading, review_policy=course.review_policy,
+        multiple_grading=course.multiple_grading, review_policy=course.review_policy, cycle=status.cycle,
         questions=[AttemptQuestion(position=i, question_version_id=d.question.version_id,
                                    option_order=list(d.option_order)) for i, d in enumerate(drawn, start=1)],
     )
     db.session.add(attempt)
     try:
+        db.session.flush()
+        progress.touch(user.id, course.id, status.cycle)
         db.session.commit()
     except IntegrityError:  # a parallel start won: use its attempt
         db.session.rollback()
@@ -206,6 +216,7 @@ def finish_attempt(user_id: int, attempt_id: int) -> Attempt:
         if _close(attempt, "timeout" if late else "submitted", now):
             # Passing may complete the course: the certificate is issued in this same transaction.
             issue_if_complete(db.session.get(User, user_id), attempt.course)
+        progress.touch(user_id, attempt.course_id, attempt.cycle)
     db.session.commit()
     return load_attempt(user_id, attempt_id)
 
