@@ -42,7 +42,7 @@ translations: $(VENV)/.installed
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project "Quan triet" --copyright-holder "Quan triet" -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --ignore-obsolete
 	@echo "Now translate the new entries in lms/translations/vi/LC_MESSAGES/messages.po"
 
 run: venv translations

@@ -1,4 +1,4 @@
-"""Fill a database with a large organisation: `python -m bench.generate --staff 50000 --units 300`.
+"""Fill a database with a large organisation: `python -m bench.generate --staff 50000 --units 300 --attempts 300000`.
 
 Uses DATABASE_URL (default: the development SQLite file). The database must be migrated and the
 course loaded (`make run` does both); generated people get codes BENCH000001… and never collide
@@ -13,6 +13,7 @@ import time
 from sqlalchemy import func, insert, select
 
 from app import app
+from bench.history import generate_history
 from lms import clock
 from lms.auth.services import hash_password
 from lms.demo.data import FAMILY_NAMES, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
@@ -78,6 +79,8 @@ def generate(staff: int, unit_count: int, seed: int = 50) -> None:
         heads.append({"user_id": first_id + i, "unit_id": unit.id})
     db.session.execute(insert(UnitHead), heads)
     db.session.execute(insert(UserRole), [{"user_id": h["user_id"], "role": "unit_head"} for h in heads])
+    # One person in HR and administration, for the department-wide pages.
+    db.session.execute(insert(UserRole), [{"user_id": first_id + len(units), "role": role} for role in ("hr", "admin")])
     db.session.commit()
     reads = []
     for user_id in range(first_id, first_id + staff):
@@ -98,9 +101,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=50_000)
     parser.add_argument("--units", type=int, default=300)
+    parser.add_argument("--attempts", type=int, default=300_000, help="quiz attempts (0: none, and no round)")
     args = parser.parse_args()
     with app.app_context():
         generate(args.staff, args.units)
+        if args.attempts:
+            generate_history(args.attempts)
 
 
 if __name__ == "__main__":

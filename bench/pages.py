@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app import app
 from lms.extensions import db
-from lms.models import Course, Lesson, Unit, UnitHead, User, UserRole
+from lms.models import Course, Lesson, Round, Unit, UnitHead, User, UserRole
 
 
 def _login(client, session_id: str) -> None:
@@ -50,7 +50,12 @@ def main() -> None:
             .join(User, User.unit_id == Unit.id).group_by(UnitHead.user_id).order_by(func.count(User.id).desc())
         ).first()
         head = db.session.get(User, biggest[0])
-        staff, hr, head = staff.get_id(), hr.get_id(), head.get_id()
+        round_ = db.session.scalar(select(Round).order_by(Round.id.desc()))
+        subtree_head = db.session.scalar(  # the head of the unit with the most branches below it
+            select(UnitHead.user_id).join(Unit, Unit.id == UnitHead.unit_id).where(Unit.parent_id.is_not(None))
+            .order_by(Unit.id).limit(1))
+        subtree_head = db.session.get(User, subtree_head)
+        staff, hr, head, subtree_head = staff.get_id(), hr.get_id(), head.get_id(), subtree_head.get_id()
         pages = [
             ("floor: /healthz", None, "/healthz"),
             ("my courses", staff, "/courses"),
@@ -61,6 +66,16 @@ def main() -> None:
             ("staff list, HR, last page", hr, "/people?page=100000"),
             (f"staff list, unit head ({biggest[1]} people)", head, "/people"),
         ]
+        if round_ is not None:
+            r = f"/rounds/{round_.id}"
+            pages += [
+                ("round: unit head's dashboard", subtree_head, r),
+                ("round: unit head, not finished", subtree_head, f"{r}?status=unfinished"),
+                (f"round: department dashboard, HR, {staff_count:,}", hr, r),
+                ("round: department, overdue filter", hr, f"{r}?status=overdue"),
+                ("round: department, search 'nguyen van'", hr, f"{r}?q=nguyen+van"),
+                ("round: analysis (clauses, questions)", hr, f"{r}/analysis"),
+            ]
         dialect = db.engine.dialect.name
     # Requests run outside the setup's app context so that each gets its own, as in production.
     print(f"{dialect}, {staff_count:,} users, {args.rounds} rounds each")
@@ -71,6 +86,19 @@ def main() -> None:
             _login(client, session_id)
         median, p95 = _time(client, url, args.rounds)
         print(f"{label:<44} {median:>10.1f} {p95:>8.1f}")
+    if round_ is not None:
+        # The analysis page shows a snapshot; this is what recomputing it costs (every 15 minutes at most).
+        with app.app_context():
+            from lms.rounds import insights
+
+            round_ = db.session.get(Round, round_.id)
+            root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+            samples = []
+            for _ in range(3):
+                started = time.perf_counter()
+                insights.compute(round_, root)
+                samples.append((time.perf_counter() - started) * 1000)
+        print(f"{'analysis recomputed, whole department':<44} {statistics.median(samples):>10.1f} {max(samples):>8.1f}")
 
 
 if __name__ == "__main__":

@@ -47,8 +47,11 @@ def create_app(config: object | None = None) -> Flask:
     from lms.org import bp as org_bp
     from lms.people import bp as people_bp
     from lms.quiz import bp as quiz_bp
+    from lms.rounds.routes import bp as rounds_bp
+    from lms.staff_import.routes import bp as staff_import_bp
 
-    for blueprint in (auth_bp, learn_bp, quiz_bp, certificates_bp, people_bp, admin_bp, org_bp):
+    for blueprint in (auth_bp, learn_bp, quiz_bp, certificates_bp, people_bp, admin_bp, org_bp, rounds_bp,
+                      staff_import_bp):
         app.register_blueprint(blueprint)
 
     from lms import cli

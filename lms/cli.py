@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from lms.db_setup import refresh_statistics
 from lms.extensions import db
 
 content_cli = AppGroup("content", help="Check and load courses from question_bank/.")
@@ -107,7 +108,7 @@ def demo(if_empty: bool) -> None:
     except DemoError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
-    db.session.commit()
+    refresh_statistics()
     click.echo(summary)
 
 
@@ -119,3 +120,9 @@ def init_app(app: Flask) -> None:
     from lms.certificates.cli import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from lms.staff_import.cli import staff_cli
+
+    app.cli.add_command(staff_cli)
+    from lms.rounds.cli import rounds_cli
+
+    app.cli.add_command(rounds_cli)

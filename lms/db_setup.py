@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 _immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
@@ -44,6 +44,19 @@ def begin_write() -> None:
     db.session.rollback()
     if db.engine.dialect.name == "sqlite":
         _immediate.set(True)
+
+
+def refresh_statistics() -> None:
+    """Update the query planner's table statistics after a bulk change (an import, the demo, a round).
+
+    SQLite keeps none until asked, and without them it may read a whole round to count one unit;
+    PostgreSQL's autovacuum would get there too, only later. Commits the session first.
+    """
+    from lms.extensions import db
+
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def init_app(app: Flask) -> None:

@@ -50,4 +50,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0%")
     app.jinja_env.filters["number"] = lambda v: format_decimal(v)
+    app.jinja_env.filters["decimal2"] = lambda v: format_decimal(v, "0.00")  # 0,78 (vi) / 0.78 (en)
     app.jinja_env.filters["score"] = score

@@ -128,6 +128,27 @@ def vi_percent(basis_points: int) -> str:
     return f"{whole}%" if not hundredths else f"{whole},{hundredths:02d}".rstrip("0") + "%"
 
 
+def vi_number(value: int) -> str:
+    """A whole number with Vietnamese thousands dots: 1234567 -> '1.234.567', -1234 -> '-1.234'."""
+    return f"{value:,d}".replace(",", ".")
+
+
+def share_bp(part: int, whole: int) -> int | None:
+    """part/whole in hundredths of a percent, half rounded up; None when whole is 0.
+
+    Never 100% unless part == whole, and never 0% unless part == 0, so a rate never hides the
+    last person missing or the first one done.
+    """
+    if whole <= 0:
+        return None
+    basis_points = (part * 20000 + whole) // (2 * whole)
+    if part < whole:
+        basis_points = min(basis_points, 9999)
+    if part > 0:
+        basis_points = max(basis_points, 1)
+    return basis_points
+
+
 def to_local(value: datetime) -> datetime:
     """A stored UTC time shown in Asia/Ho_Chi_Minh."""
     if value.tzinfo is None:

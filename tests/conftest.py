@@ -77,6 +77,16 @@ def ctx(app):
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """lms.clock.now under the test's control, starting on 2024-06-03 at 08:00 in Vietnam."""
+    from tests.quiz_helpers import Clock
+
+    controlled = Clock()
+    monkeypatch.setattr("lms.clock.now", controlled)
+    return controlled
+
+
+@pytest.fixture
 def client(ctx):
     return ctx.test_client()
 

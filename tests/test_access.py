@@ -18,6 +18,14 @@ ROUTES = [
     ("GET", "/admin/units", {"admin"}),
     ("GET", "/certificates", {"hr", "admin"}),
     ("POST", "/admin/content/check", {"admin"}),
+    ("GET", "/rounds", {"unit_head", "hr", "admin"}),
+    ("GET", "/rounds/new", {"admin"}),
+    ("GET", "/people/import", {"hr", "admin"}),
+    ("POST", "/people/import", {"hr", "admin"}),
+    ("GET", "/people/import/template.csv", {"hr", "admin"}),
+    ("GET", "/people/import/template.xlsx", {"hr", "admin"}),
+    ("GET", "/people/import/" + "x" * 32, {"hr", "admin"}),
+    ("POST", "/people/import/" + "x" * 32 + "/apply", {"hr", "admin"}),
 ]
 
 

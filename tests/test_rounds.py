@@ -11,14 +11,7 @@ from lms.quiz import services as quiz
 from lms.rounds.membership import MembershipChange, RoundError, open_round, refresh_round_memberships, set_exemption
 from tests.cert_helpers import pass_quiz
 from tests.factories import make_unit, make_user
-from tests.quiz_helpers import Clock, read_all, wrong_answers
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()  # 2024-06-03 08:00 in Vietnam
-    monkeypatch.setattr("lms.clock.now", c)
-    return c
+from tests.quiz_helpers import read_all, wrong_answers
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from lms import clock
 from lms.certificates.services import sign_commitment
 from lms.extensions import db
 from lms.models import Attempt, Course, LessonRead, User
@@ -25,11 +27,23 @@ def _answers(attempt: Attempt, rng: random.Random, right: int) -> dict[int, list
     return answers
 
 
+@contextmanager
+def _clock_at(moment: datetime):
+    """Run the real services as if it were `moment`, so the history has realistic dates throughout."""
+    real = clock.now
+    clock.now = lambda: moment
+    try:
+        yield
+    finally:
+        clock.now = real
+
+
 def _sit(user: User, course: Course, rng: random.Random, right: int, when: datetime) -> Attempt:
-    started = services.start_attempt(user, course, seed=rng.getrandbits(62))
-    attempt = services.load_attempt(user.id, started.id)
-    services.save_answers(user.id, attempt.id, _answers(attempt, rng, right))
-    services.finish_attempt(user.id, attempt.id)
+    with _clock_at(when):
+        started = services.start_attempt(user, course, seed=rng.getrandbits(62))
+        attempt = services.load_attempt(user.id, started.id)
+        services.save_answers(user.id, attempt.id, _answers(attempt, rng, right))
+        services.finish_attempt(user.id, attempt.id)
     attempt = db.session.get(Attempt, attempt.id)
     attempt.started_at = when
     attempt.finished_at = when + timedelta(minutes=rng.randint(6, 15))
@@ -47,20 +61,22 @@ def add_attempts(rng: random.Random, course: Course, skip_codes: set[str]) -> in
         .group_by(User.id).having(func.count(LessonRead.id) >= lessons).order_by(User.id)
     ).all()
     sat = 0
+    latest = clock.now() - timedelta(hours=2)  # nothing in the future, even for the last readers
     for user, last_read in readers:
         if user.employee_code in skip_codes:
             continue
         plan = rng.choice(["pass", "pass", "retry_pass", "fail", "none"])
         if plan == "none":
             continue
-        when = last_read + timedelta(minutes=rng.randint(5, 120))
+        when = min(last_read + timedelta(minutes=rng.randint(5, 120)), latest)
         if plan in {"fail", "retry_pass"}:
             _sit(user, course, rng, rng.randint(5, 9), when)
-            when += timedelta(hours=rng.randint(1, 30))
+            when = min(when + timedelta(hours=rng.randint(1, 30)), latest)
         if plan in {"pass", "retry_pass"}:
             _sit(user, course, rng, rng.randint(10, 12), when)
             if rng.random() < 0.85:  # most who passed have signed the commitment and hold a certificate
-                sign_commitment(user, course, agreed=True, typed_name=user.full_name, ip_address="10.36.1.20",
-                                user_agent="demo")
+                with _clock_at(when + timedelta(minutes=rng.randint(20, 90))):
+                    sign_commitment(user, course, agreed=True, typed_name=user.full_name,
+                                    ip_address="10.36.1.20", user_agent="demo")
         sat += 1
     return sat

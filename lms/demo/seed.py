@@ -24,7 +24,8 @@ from lms.demo.data import (
 )
 from lms.extensions import db
 from lms.models import Course, Lesson, LessonRead, Unit, UnitHead, User, UserRole
-from lms.text import fold
+from lms.rounds.membership import open_round, set_exemption
+from lms.text import fold, to_local
 
 
 class DemoError(RuntimeError):
@@ -129,8 +130,22 @@ def seed_demo(seed: int = 2024) -> str:
     _demo_signing_key()
     # The fixed accounts keep the quiz untouched, so a demo can take it from the start.
     sat = sum(add_attempts(rng, course, {p[0] for p in FIXED_PEOPLE}) for course in courses)
+    rounds = _open_rounds(rng, courses, units[DEPARTMENT[0]], [p[0] for p in people])
     return (f"Demo data: {len(units)} units, {len(people)} staff ({heads} unit heads), "
-            f"{sat} with a quiz history. Password for every demo account: {DEMO_PASSWORD}")
+            f"{sat} with a quiz history, {rounds} open round(s). Password for every demo account: {DEMO_PASSWORD}")
+
+
+def _open_rounds(rng: random.Random, courses: list[Course], department: Unit, staff: list[User]) -> int:
+    """One round per course for the whole department, begun two weeks ago; a few exemptions."""
+    today = to_local(clock.now()).date()
+    for course in courses:
+        round_ = open_round(course, name=f"Đợt 1 năm {today.year}", starts_on=today - timedelta(days=15),
+                            deadline=today + timedelta(days=20), unit_ids=[department.id], by=None)
+        fixed = {p[0] for p in FIXED_PEOPLE}
+        for person, reason in zip(rng.sample([u for u in staff if u.employee_code not in fixed], 2),
+                                  ("Nghỉ thai sản", "Đi học tập trung dài hạn"), strict=True):
+            set_exemption(round_, person.id, reason, by=None)
+    return len(courses)
 
 
 def _demo_signing_key() -> None:

@@ -33,6 +33,7 @@ from lms.models.round import (
     READING,
     STAGES,
     STATUSES,
+    AnalysisSnapshot,
     Round,
     RoundMember,
     RoundUnit,
@@ -45,6 +46,7 @@ __all__ = [
     "SerialCounter", "VerificationLog",
     "BlueprintItem", "Clause", "Course", "Lesson", "LessonRead", "Option", "Question",
     "QuestionVersion", "ROLES", "CERTIFIED", "EXEMPT", "FAILED", "NOT_STARTED", "OVERDUE", "PASSED", "READING",
-    "STAGES", "STATUSES", "Round", "RoundMember", "RoundUnit", "Unit", "UnitHead", "User", "UserRole",
+    "STAGES", "STATUSES", "AnalysisSnapshot", "Round", "RoundMember", "RoundUnit", "Unit", "UnitHead", "User",
+    "UserRole",
     "question_version_clauses",
 ]

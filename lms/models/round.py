@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -75,3 +75,20 @@ class RoundMember(db.Model):
     exempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     round: Mapped[Round] = relationship()
+
+
+class AnalysisSnapshot(db.Model):
+    """The last computed analysis of a round for a unit (progress, clause mastery, question statistics).
+
+    Those figures read every answer ever given; at department scale that takes seconds, so pages
+    show the snapshot with its time and recompute it when it is older than a few minutes.
+    """
+
+    __tablename__ = "analysis_snapshots"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict] = mapped_column(JSON)

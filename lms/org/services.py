@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.models import Unit, UnitHead, User, UserRole
+from lms.rounds.membership import refresh_round_memberships
 from lms.text import clean_name, nfc
 
 
@@ -91,6 +92,9 @@ def update_unit(unit_id: int, *, name: str, short_name: str | None, parent_id: i
             db.session.rollback()
             raise UnitError("cycle")
         _move(unit, parent)
+        db.session.flush()
+        # A unit moved into or out of a round's target units brings its people in or out of the round.
+        refresh_round_memberships()
     if not active and unit.active:
         subtree = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
         busy = db.session.scalar(select(func.count(User.id)).where(User.unit_id.in_(subtree), User.active.is_(True)))

@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from lms import clock
-from lms.db_setup import begin_write
+from lms.db_setup import begin_write, refresh_statistics
 from lms.extensions import db
 from lms.models import NOT_STARTED, Course, Round, RoundMember, RoundUnit, Unit, User
 from lms.rounds import progress
@@ -80,6 +80,7 @@ def open_round(course: Course, *, name: str, starts_on: date, deadline: date, un
         _target_users(round_.id, literal(round_.id), User.id, literal(starts_on), literal(NOT_STARTED))))
     progress.recompute(round_)
     db.session.commit()
+    refresh_statistics()  # the membership table may just have grown by thousands of rows
     return round_
 
 
@@ -120,7 +121,7 @@ def refresh_round_memberships(today: date | None = None) -> MembershipChange:
     return MembershipChange(joined, left, returned)
 
 
-def set_exemption(round_: Round, user_id: int, reason: str | None, by: User) -> None:
+def set_exemption(round_: Round, user_id: int, reason: str | None, by: User | None) -> None:
     """Exempt a member with a reason (or clear it with None); refused for people outside the round."""
     begin_write()
     member = db.session.scalar(select(RoundMember).where(
@@ -135,7 +136,8 @@ def set_exemption(round_: Round, user_id: int, reason: str | None, by: User) -> 
         if not reason:
             db.session.rollback()
             raise RoundError("reason_required")
-        member.exempt_reason, member.exempted_by_id, member.exempted_at = reason[:500], by.id, clock.now()
+        member.exempt_reason, member.exempted_by_id = reason[:500], by.id if by else None
+        member.exempted_at = clock.now()
     db.session.commit()
 
 
