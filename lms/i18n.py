@@ -7,7 +7,7 @@ from flask import Flask, current_app, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
 from lms.extensions import babel
-from lms.text import to_local, vi_date
+from lms.text import group_digits, to_local, vi_date
 
 
 def select_locale() -> str:
@@ -43,12 +43,24 @@ def score(basis_points: int | None) -> str:
     return format_percent(basis_points / 10000, "#,##0.##%")
 
 
+def group_symbol() -> str:
+    """The page language's thousands separator ("." in Vietnamese, "," in English)."""
+    return get_locale().number_symbols["latn"]["group"]
+
+
+def number(value: int | float) -> str:
+    """A count as '50.000' (vi) or '50,000' (en); whole numbers take a fast path."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return group_digits(value, group_symbol())
+    return format_decimal(value)
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and register the formatting filters used by templates."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.filters["percent"] = lambda v: format_percent(v, "#,##0%")
-    app.jinja_env.filters["number"] = lambda v: format_decimal(v)
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["decimal2"] = lambda v: format_decimal(v, "0.00")  # 0,78 (vi) / 0.78 (en)
     app.jinja_env.filters["score"] = score

@@ -130,7 +130,15 @@ def vi_percent(basis_points: int) -> str:
 
 def vi_number(value: int) -> str:
     """A whole number with Vietnamese thousands dots: 1234567 -> '1.234.567', -1234 -> '-1.234'."""
-    return f"{value:,d}".replace(",", ".")
+    return group_digits(value, ".")
+
+
+def group_digits(value: int, separator: str) -> str:
+    """A whole number with the given thousands separator: (1234567, ".") -> '1.234.567'.
+
+    Pages print hundreds of counts; Babel's general pattern formatting costs ~30 µs a number.
+    """
+    return f"{value:,d}".replace(",", separator)
 
 
 def share_bp(part: int, whole: int) -> int | None:

@@ -7,8 +7,10 @@ import re
 import unicodedata
 from datetime import date
 
-from flask_babel import format_date, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup, escape
+
+from lms.text import group_digits
 
 INK = "#1b1f24"
 MUTED = "#4d5560"
@@ -138,12 +140,14 @@ def percent_floor(done: int, total: int) -> float:
 
 
 def percent_text(share: float) -> str:
-    """0.86 -> '86%' in the page's language."""
-    return format_percent(share, "#,##0%")
+    """0.86 -> '86%' in the page's language (whole percents, rounded half to even as Babel does)."""
+    return f"{number_text(round(share * 100))}%"
 
 
 def number_text(value: int) -> str:
-    """50000 -> '50.000' (vi) or '50,000' (en)."""
+    """50000 -> '50.000' (vi) or '50,000' (en), without Babel's general formatter (charts print hundreds)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return group_digits(value, get_locale().number_symbols["latn"]["group"])
     return format_decimal(value)
 
 

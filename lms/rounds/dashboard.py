@@ -113,8 +113,9 @@ def overview(round_: Round, focus: Unit, today: date | None = None) -> Overview:
     total, own, by_child = Tally(), Tally(), {child.id: Tally() for child in children}
     for unit_id, tally in per_unit.items():
         total.add(tally)
-        child = next((c for c in children if paths[unit_id].startswith(c.path)), None)
-        (by_child[child.id] if child else own).add(tally)
+        # "/1/5/9/" under focus "/1/": the direct child is the next id in the path, 5.
+        below = paths[unit_id][len(focus.path):].split("/", 1)[0]
+        (by_child.get(int(below), own) if below else own).add(tally)
     rows = [UnitTally(focus, own, True)] if own.total else []
     rows += [UnitTally(child, by_child[child.id], False) for child in children
              if child.active or by_child[child.id].total]
