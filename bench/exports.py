@@ -66,7 +66,9 @@ def _sheets_bench(count: int) -> None:
 
 
 def _report_bench(people: int) -> None:
-    units = tuple(UnitRow(f"Chi nhánh Văn phòng Đăng ký đất đai số {n}", 100, 100 - n % 7) for n in range(40))
+    missing = [people // 40 + (1 if n < people % 40 else 0) for n in range(40)]  # the list, spread over units
+    units = tuple(UnitRow(f"Chi nhánh Văn phòng Đăng ký đất đai số {n}", max(100, gap), max(100, gap) - gap)
+                  for n, gap in enumerate(missing))
     must, certified = sum(u.must_complete for u in units), sum(u.certified for u in units)
     data = ReportData(
         "UBND TỈNH THANH HÓA", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "Sở Tài nguyên và Môi trường", "BC-STNMT", "Thanh Hóa",

@@ -90,6 +90,30 @@ def create_admin(code: str, name: str, email: str, password: str) -> None:
     click.echo(f"Administrator {user.full_name} ({user.employee_code}) created.")
 
 
+@users_cli.command("set-password")
+@click.argument("code")
+@click.option("--generate", is_flag=True, help="Make up a random password and print it.")
+@click.option("--password", default=None, help="The new password (asked for when neither option is given).")
+def set_password(code: str, generate: bool, password: str | None) -> None:
+    """Give an account a new password and log it out everywhere (a forgotten or lost password)."""
+    from lms.auth.services import AccountError, find_login_user, reset_password
+
+    user = find_login_user(code)
+    if user is None:
+        click.echo(f"Error: no account with the code or email {code}.", err=True)
+        sys.exit(1)
+    if not generate and password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        chosen = reset_password(user, None if generate else password)
+    except AccountError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"New password for {user.full_name} ({user.employee_code}): {chosen}" if generate
+               else f"Password changed for {user.full_name} ({user.employee_code}).")
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def demo(if_empty: bool) -> None:

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from lms.extensions import db
 from tests.conftest import login_as
 from tests.factories import make_unit, make_user
 
@@ -123,3 +124,41 @@ def test_a_unit_without_a_tree_path_grants_no_scope(client, org):
     head = make_user("Đinh Văn Lạc", roles=("unit_head",), head_of=(loose,))
     login_as(client, head)
     assert _names(client.get("/people").get_data(as_text=True)) == []
+
+
+def test_hr_gives_a_new_password_shown_once_and_sessions_end(client, ctx):
+    from tests.conftest import post_form
+
+    unit = make_unit("P9", "Phòng Chín")
+    person = make_user("Trần Thị Quên", unit=unit)
+    admin = make_user("Ngô Quản Trị", unit=unit, roles=("admin",))
+    hr = make_user("Lê Nhân Sự", unit=unit, roles=("hr",))
+    old_version = person.session_version
+    login_as(client, hr)
+    page = post_form(client, f"/people/{person.id}/password", page="/people").get_data(as_text=True)
+    password = re.search(r"<code>([a-z0-9-]{19})</code>", page).group(1)
+    db.session.refresh(person)
+    assert person.session_version == old_version + 1
+    from lms.auth.services import authenticate
+
+    assert authenticate(person.employee_code, password) is not None
+    refused = post_form(client, f"/people/{admin.id}/password", page="/people")
+    assert refused.status_code == 302
+    db.session.refresh(admin)
+    assert authenticate(admin.employee_code, "correct horse battery") is not None
+    login_as(client, person)
+    assert post_form(client, f"/people/{hr.id}/password").status_code == 403
+
+
+def test_set_password_command(app, ctx):
+    person = make_user("Phan Văn Lệnh", code="NV-CLI")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "set-password", "NV-CLI", "--generate"])
+    assert result.exit_code == 0 and "NV-CLI" in result.output
+    assert runner.invoke(args=["users", "set-password", "NV-CLI", "--password", "short"]).exit_code == 1
+    assert runner.invoke(args=["users", "set-password", "NOBODY", "--generate"]).exit_code == 1
+    assert runner.invoke(args=["users", "set-password", "NV-CLI", "--password", "a long enough one"]).exit_code == 0
+    from lms.auth.services import authenticate
+
+    db.session.refresh(person)
+    assert authenticate("NV-CLI", "a long enough one") is not None

@@ -48,6 +48,8 @@ def test_open_round_takes_active_staff_of_target_subtrees(org, course, clock):
 
 @pytest.mark.parametrize("kwargs, reason", [
     ({"name": " "}, "name_required"),
+    ({"starts_on": date(2023, 5, 1)}, "start_too_early"),
+    ({"renews": True}, "nothing_to_renew"),
     ({"deadline": date(2024, 5, 1)}, "deadline_before_start"),
     ({"starts_on": date(2024, 5, 1), "deadline": date(2024, 5, 2)}, "deadline_past"),
     ({"unit_ids": []}, "units_required"),
@@ -149,7 +151,7 @@ def test_a_new_round_renews_and_supersedes_when_the_new_certificate_is_issued(or
     old = sign(person, course)
     clock.advance(days=200)
     second = open_round(course, name="Đợt 2025", starts_on=date(2024, 12, 20), deadline=date(2025, 1, 31),
-                        unit_ids=[org["so"].id], by=None)
+                        unit_ids=[org["so"].id], by=None, renews=True)
     assert second.cycle == second.id
     assert members(second)[person.id][2] == "not_started" and members(first)[person.id][2] == "certified"
     # The old certificate stays valid until the new one is issued.
@@ -176,3 +178,87 @@ def test_revoking_moves_the_stage_back(org, course, clock):
 
     revoke(certificate, hr, "Cấp nhầm")
     assert members(round_)[person.id][2] == "passed"
+
+
+def test_a_second_round_shares_the_first_cycle_unless_it_starts_afresh(org, course, clock):
+    person = make_user(unit=org["p2"])
+    open_round(course, name="Đợt 1 - P1", starts_on=date(2024, 6, 1), deadline=date(2024, 6, 30),
+               unit_ids=[org["p1"].id], by=None)
+    pass_quiz(person, course)
+    sign(person, course)
+    second = open_round(course, name="Đợt 1 - P2", starts_on=date(2024, 6, 3), deadline=date(2024, 6, 30),
+                        unit_ids=[org["p2"].id], by=None)
+    assert second.cycle == 0 and members(second)[person.id][2] == "certified"
+    with pytest.raises(RoundError, match="name_taken"):  # a double-clicked "open" makes no second round
+        open_round(course, name="đợt 1 - p2", starts_on=date(2024, 6, 3), deadline=date(2024, 6, 30),
+                   unit_ids=[org["p2"].id], by=None)
+    with pytest.raises(RoundError, match="renewal_overlaps"):
+        open_round(course, name="Đợt 2", starts_on=date(2024, 6, 20), deadline=date(2024, 7, 30),
+                   unit_ids=[org["so"].id], by=None, renews=True)
+
+
+def test_expired_certificate_does_not_count_in_a_later_round(org, course, clock):
+    person = make_user(unit=org["p1"])
+    pass_quiz(person, course)
+    certificate = sign(person, course)
+    certificate.expires_on = date(2024, 6, 10)
+    db.session.commit()
+    clock.advance(days=30)
+    round_ = open_round(course, name="Đợt 1", starts_on=date(2024, 7, 1), deadline=date(2024, 7, 30),
+                        unit_ids=[org["p1"].id], by=None)
+    assert members(round_)[person.id][2] == "passed"
+
+
+def test_leaving_a_renewal_returns_the_person_to_the_first_cycle(org, course, clock):
+    from lms.rounds.cycle import current_cycle
+
+    person = make_user(unit=org["p1"])
+    open_round(course, name="Đợt 1", starts_on=date(2024, 5, 1), deadline=date(2024, 6, 5), unit_ids=[org["p1"].id],
+               by=None)
+    renewal = open_round(course, name="Đợt 2", starts_on=date(2024, 6, 6), deadline=date(2024, 7, 30),
+                         unit_ids=[org["p1"].id], by=None, renews=True)
+    clock.advance(days=4)
+    assert current_cycle(person.id, course.id) == renewal.id
+    person.unit_id = org["p2"].id
+    refresh_round_memberships()
+    db.session.commit()
+    assert current_cycle(person.id, course.id) == 0
+
+
+def test_an_attempt_counts_in_the_cycle_it_ends_in(org, course, clock):
+    from tests.quiz_helpers import right_answers
+
+    person = make_user(unit=org["p1"])
+    open_round(course, name="Đợt 1", starts_on=date(2024, 5, 1), deadline=date(2024, 6, 3), unit_ids=[org["p1"].id],
+               by=None)
+    renewal = open_round(course, name="Đợt 2", starts_on=date(2024, 6, 4), deadline=date(2024, 7, 30),
+                         unit_ids=[org["p1"].id], by=None, renews=True)
+    read_all(person, course)  # read in cycle 0, on 3 June
+    attempt = quiz.start_attempt(person, course)
+    quiz.save_answers(person.id, attempt.id, right_answers(quiz.load_attempt(person.id, attempt.id)))
+    clock.advance(hours=16)  # 4 June in Vietnam: the renewal has begun
+    finished = quiz.finish_attempt(person.id, attempt.id)
+    assert finished.cycle == renewal.id and finished.passed
+
+
+def test_a_round_opened_by_mistake_can_be_deleted_until_it_is_used(org, course, clock):
+    from lms.models import Round
+    from lms.rounds.membership import delete_round
+
+    person = make_user(unit=org["p1"])
+    admin = make_user(unit=org["so"], roles=("admin",))
+    first = open_round(course, name="Đợt 1", starts_on=date(2024, 5, 1), deadline=date(2024, 6, 3),
+                       unit_ids=[org["p1"].id], by=None)
+    renewal = open_round(course, name="Đợt 2", starts_on=date(2024, 6, 4), deadline=date(2024, 7, 30),
+                         unit_ids=[org["p1"].id], by=None, renews=True)
+    clock.advance(days=2)
+    read_all(person, course)  # work done in the renewal's cycle
+    with pytest.raises(RoundError, match="round_in_use"):
+        delete_round(renewal)
+    set_exemption(first, person.id, "Nghỉ phép", admin)
+    with pytest.raises(RoundError, match="round_in_use"):
+        delete_round(first)
+    spare = open_round(course, name="Đợt nhầm", starts_on=date(2024, 6, 5), deadline=date(2024, 7, 30),
+                       unit_ids=[org["p2"].id], by=None)
+    delete_round(spare)
+    assert db.session.get(Round, spare.id) is None and db.session.get(Round, first.id) is not None

@@ -256,3 +256,32 @@ def test_rounds_command_line(app, org, course, tmp_path):
     assert runner.invoke(args=["rounds", "report", "999", "--out", str(out)]).exit_code == 1
     assert runner.invoke(args=["rounds", "report", str(org["round"].id), "--unit", "NOPE", "--out", str(out)]
                          ).exit_code == 1
+
+
+def test_a_long_list_is_left_to_the_spreadsheet(client, org, monkeypatch):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    from lms.rounds import report
+
+    monkeypatch.setattr(report, "PENDING_LISTED_UP_TO", 2)
+    data = report.report_data(org["round"], org["units"]["so"])
+    assert not data.pending_listed and data.pending == () and data.not_finished > 2
+    login_as(client, org["people"]["hr"])
+    pdf = client.get(url(org, "/report.pdf")).get_data()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(text.split())
+    assert f"Có {data.not_finished} người chưa hoàn thành; danh sách chi tiết" in flat
+    assert "Nguyễn Văn An" not in flat
+
+
+def test_admin_deletes_a_round_opened_by_mistake(client, org, course):
+    spare = open_round(course, name="Đợt nhầm", starts_on=date(2024, 6, 3), deadline=date(2024, 6, 30),
+                       unit_ids=[org["units"]["p2"].id], by=None)
+    login_as(client, org["people"]["hr"])
+    assert post_form(client, f"/rounds/{spare.id}/delete", page=url(org)).status_code == 403
+    login_as(client, org["people"]["admin"])
+    response = post_form(client, f"/rounds/{spare.id}/delete", page=url(org))
+    assert response.status_code == 302 and client.get(f"/rounds/{spare.id}").status_code == 404

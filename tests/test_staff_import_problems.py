@@ -152,6 +152,22 @@ def test_hr_may_not_take_away_admin(org):
     assert found(plan_of(xlsx_bytes([WITH_ROLE, row]), importer=people["hr"])) == {(2, "role", "role_not_allowed")}
 
 
+def test_hr_may_list_an_admin_but_not_change_or_reactivate_them(org):
+    from lms.extensions import db
+
+    _, people = org
+    unchanged = ["AD01", "Phạm Quản Trị", "", "SO", ""]
+    assert found(plan_of(xlsx_bytes([HEADINGS, unchanged]), importer=people["hr"])) == set()
+    new_email = ["AD01", "Phạm Quản Trị", "attacker@example.com", "SO", ""]
+    assert found(plan_of(xlsx_bytes([HEADINGS, new_email]), importer=people["hr"])) == {
+        (2, "employee_code", "admin_record")}
+    assert found(plan_of(xlsx_bytes([HEADINGS, new_email]), importer=people["admin"])) == set()
+    people["admin"].active = False
+    db.session.commit()
+    reactivated = plan_of(xlsx_bytes([HEADINGS, unchanged]), importer=people["hr"])
+    assert found(reactivated) == {(2, "employee_code", "admin_record")}
+
+
 def test_an_admin_cannot_remove_their_own_admin_role(org):
     _, people = org
     row = ["AD01", "Phạm Quản Trị", "", "SO", "", "hr"]

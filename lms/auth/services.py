@@ -1,6 +1,7 @@
 """Accounts: finding a user by what they type, checking passwords, creating accounts."""
 from __future__ import annotations
 
+import secrets
 import unicodedata
 
 from flask import current_app, has_app_context
@@ -57,6 +58,23 @@ def authenticate(identifier: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, _password_text(password)) or not user.active:
         return None
     return user
+
+
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password: no 0/o, 1/l/i
+
+
+def new_password() -> str:
+    """Four groups of four letters and digits (about 79 bits), e.g. 'k7mq-2xtd-…': easy to read aloud."""
+    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+def reset_password(user: User, password: str | None = None) -> str:
+    """Give the account a new password (a random one unless given) and end its sessions; the caller commits."""
+    password = password or new_password()
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    return password
 
 
 def end_all_sessions(user: User) -> None:

@@ -24,7 +24,7 @@ class Round(db.Model):
     starts a new cycle: people read, pass and sign again, and its certificates supersede the old ones."""
 
     __tablename__ = "rounds"
-    __table_args__ = (Index("ix_rounds_course_start", "course_id", "starts_at"),)
+    __table_args__ = (Index("ix_rounds_course_start", "course_id", "starts_at"), UniqueConstraint("course_id", "name"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))

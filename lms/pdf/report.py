@@ -247,7 +247,11 @@ def render_report(data: ReportData, family: FontFamily) -> bytes:
         pdf.ln(3)
     number = 4 if data.units else 3
     heading = ("B", f"{number}. Danh sách người chưa hoàn thành")
-    if data.pending:
+    if not data.pending_listed:
+        _paragraphs(pdf, [heading, ("", f"Có {_people(data.not_finished)} chưa hoàn thành; danh sách chi tiết "
+                                        "(họ và tên, đơn vị, tình trạng) được gửi kèm theo báo cáo này "
+                                        "dưới dạng bảng tính.")])
+    elif data.pending:
         _keep(pdf, HEADING_WITH_TABLE)
         _paragraphs(pdf, [heading, ("", f"Có {_people(len(data.pending))} chưa hoàn thành, cụ thể như sau:")])
         _table(pdf, (13, 52, 58, 42), ("C", "L", "L", "L"), ("STT", "Họ và tên", "Đơn vị", "Tình trạng"),

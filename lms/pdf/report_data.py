@@ -123,6 +123,9 @@ class ReportData:
     subject: str = DEFAULT_SUBJECT
     opening: str = ""  # e.g. "Thực hiện Văn bản số …"; a sentence naming the round when empty
     extra_sections: tuple[tuple[str, str], ...] = ()  # (heading, text): difficulties, recommendations…
+    # False for a list too long to print (thousands): the report then gives the count and points to
+    # the spreadsheet sent with it, and `pending` stays empty.
+    pending_listed: bool = True
 
     def __post_init__(self) -> None:
         _normalise(self)
@@ -147,7 +150,9 @@ class ReportData:
             expected = UnitRow if kind == "units" else PendingPerson
             if not all(isinstance(item, expected) for item in items):
                 raise ValueError(f"{kind} must be a tuple of {expected.__name__}")
-        if len(self.pending) != self.not_finished:
+        if not self.pending_listed and self.pending:
+            raise ValueError("pending_listed is False: the list of those not yet complete must be empty")
+        if self.pending_listed and len(self.pending) != self.not_finished:
             raise ValueError(f"the list of those not yet complete has {len(self.pending)} people; "
                              f"{self.must_complete} must complete and {self.certified} are certified, "
                              f"so it should have {self.not_finished}")

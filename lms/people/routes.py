@@ -1,12 +1,16 @@
 """Staff directory page."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
+from lms.auth import services as auth_services
+from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.learn.services import active_courses
-from lms.models import Unit
+from lms.models import Unit, User
 from lms.people import bp, services
 from lms.views_common import roles_required
 
@@ -32,3 +36,22 @@ def people():
                                   course=courses[0] if courses else None)
     return render_template("people/list.html", result=result, units=services.visible_units(current_user),
                            unit=unit, query=query, course=courses[0] if courses else None)
+
+
+@bp.post("/people/<int(max=2147483647):user_id>/password")
+@roles_required("admin", "hr")
+def reset_password(user_id: int):
+    """Give a person a new random password, shown once; HR may not reset an administrator's."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    if person.has_role("admin") and not current_user.has_role("admin"):
+        flash(_("Only an administrator may reset an administrator's password."), "error")
+        return redirect(url_for("people.people", q=person.employee_code))
+    begin_write()
+    person = db.session.get(User, user_id)
+    password = auth_services.reset_password(person)
+    db.session.commit()
+    return render_template("people/password.html", person=person, password=password)

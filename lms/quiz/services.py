@@ -213,6 +213,9 @@ def finish_attempt(user_id: int, attempt_id: int) -> Attempt:
     if attempt.state == OPEN:
         now = clock.now()
         late = attempt.closes_at is not None and now > attempt.closes_at
+        # An attempt counts in the cycle it ends in: one begun just before a renewing round opened
+        # still counts towards the new round.
+        attempt.cycle = current_cycle(user_id, attempt.course_id)
         if _close(attempt, "timeout" if late else "submitted", now):
             # Passing may complete the course: the certificate is issued in this same transaction.
             issue_if_complete(db.session.get(User, user_id), attempt.course)

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.models import Round, Unit
 from lms.rounds import insights
@@ -50,6 +51,7 @@ def list_rounds() -> None:
 @rounds_cli.command("refresh")
 def refresh() -> None:
     """Bring open rounds' membership up to date with the staff list (imports and unit moves do it too)."""
+    begin_write()
     change = refresh_round_memberships()
     db.session.commit()
     click.echo(f"{change.joined} joined, {change.left} left, {change.returned} came back")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import clock
 from lms.db_setup import begin_write
 from lms.extensions import db
-from lms.models import AnalysisSnapshot, Attempt, Certificate, Round, Unit, User
+from lms.models import AnalysisSnapshot, Attempt, Certificate, Round, RoundMember, Unit, User
 from lms.rounds.dashboard import members_query
 from lms.rounds.membership import local_today
 from lms.stats.mastery import ClauseColumn, MasteryRow, MasteryTable, Tally, clause_mastery
@@ -24,6 +24,7 @@ from lms.stats.progress import ProgressPoint, completion_progress
 from lms.stats.questions import QuestionStat, question_statistics
 
 MAX_AGE = timedelta(minutes=15)
+MAX_CHART_DAYS = timedelta(days=730)  # a round's chart shows at most its last two years
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,14 @@ def compute(round_: Round, focus: Unit, today: date | None = None) -> Analysis:
     """Every figure of the analysis, fresh from the database."""
     today = today or local_today()
     members = members_query(round_, focus, User.id, with_unit=False)
+    # Progress is drawn against the target, which leaves exempt people out: so does the count.
+    counted = members.where(RoundMember.exempt_reason.is_(None))
     attempts = (Attempt.cycle == round_.cycle, Attempt.user_id.in_(members))
     end = max(round_.starts_on, min(today, round_.deadline))
+    start = max(round_.starts_on, end - MAX_CHART_DAYS)
     return Analysis(
-        progress=list(completion_progress(round_.course_id, round_.starts_on, end,
-                                          people_conditions=(User.id.in_(members),),
+        progress=list(completion_progress(round_.course_id, start, end,
+                                          people_conditions=(User.id.in_(counted),),
                                           certificate_conditions=(Certificate.cycle == round_.cycle,))),
         mastery=clause_mastery(round_.course_id, attempts, parent_unit_id=focus.id),
         questions=list(question_statistics(round_.course_id, attempts)),

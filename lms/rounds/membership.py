@@ -3,15 +3,29 @@ exemptions carry a reason. Everything here is set-based SQL; the callers commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, insert, literal, or_, select, update
+from sqlalchemy import delete, exists, func, insert, literal, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from lms import clock
 from lms.db_setup import begin_write, refresh_statistics
 from lms.extensions import db
-from lms.models import NOT_STARTED, Course, Round, RoundMember, RoundUnit, Unit, User
+from lms.models import (
+    NOT_STARTED,
+    AnalysisSnapshot,
+    Attempt,
+    Certificate,
+    Commitment,
+    Course,
+    LessonRead,
+    Round,
+    RoundMember,
+    RoundUnit,
+    Unit,
+    User,
+)
 from lms.rounds import progress
 from lms.text import LOCAL_TZ, clean_name, to_local
 
@@ -52,22 +66,45 @@ def _top_units(unit_ids: list[int]) -> list[Unit]:
     return kept
 
 
+EARLIEST_START = timedelta(days=366)
+
+
 def open_round(course: Course, *, name: str, starts_on: date, deadline: date, unit_ids: list[int],
-               by: User | None) -> Round:
-    """Open a course for target units: everyone active in them now must complete it by the deadline."""
+               by: User | None, renews: bool = False) -> Round:
+    """Open a course for target units: everyone active in them now must complete it by the deadline.
+
+    A renewing round starts a new cycle for its members (read, pass and sign again; the new
+    certificate supersedes the old). It must begin after every earlier round of the course has
+    ended, so that no one's progress counts towards two rounds at once. Any other round shares
+    the course's first cycle: opening a course unit by unit is several such rounds.
+    """
     name = clean_name(name)
+    today = local_today()
     if not name:
         raise RoundError("name_required")
     if deadline < starts_on:
         raise RoundError("deadline_before_start")
-    if deadline < local_today():
+    if deadline < today:
         raise RoundError("deadline_past")
+    if starts_on < today - EARLIEST_START:
+        raise RoundError("start_too_early")
     begin_write()
+    earlier = db.session.execute(select(func.count(Round.id), func.max(Round.deadline)).where(
+        Round.course_id == course.id)).one()
+    problem = None
+    names = db.session.scalars(select(Round.name).where(Round.course_id == course.id))  # a few per course
+    if any(other.casefold() == name.casefold() for other in names):  # SQLite's lower() knows no "Đ"
+        problem = "name_taken"  # also what a double-clicked "open" meets
+    elif renews and not earlier[0]:
+        problem = "nothing_to_renew"
+    elif renews and starts_on <= earlier[1]:
+        problem = "renewal_overlaps"
     units = [u for u in _top_units(unit_ids) if u.active]
-    if not units or len(units) != len(_top_units(unit_ids)):
+    if problem is None and (not units or len(units) != len(_top_units(unit_ids))):
+        problem = "units_required"
+    if problem:
         db.session.rollback()
-        raise RoundError("units_required")
-    renews = db.session.scalar(select(func.count(Round.id)).where(Round.course_id == course.id)) > 0
+        raise RoundError(problem)
     round_ = Round(course_id=course.id, name=name, starts_on=starts_on, deadline=deadline,
                    starts_at=local_midnight(starts_on), renews=renews, created_by_id=by.id if by else None,
                    created_at=clock.now())
@@ -79,9 +116,33 @@ def open_round(course: Course, *, name: str, starts_on: date, deadline: date, un
         ["round_id", "user_id", "joined_on", "stage"],
         _target_users(round_.id, literal(round_.id), User.id, literal(starts_on), literal(NOT_STARTED))))
     progress.recompute(round_)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same round opened a second time at the same moment
+        db.session.rollback()
+        raise RoundError("name_taken") from None
     refresh_statistics()  # the membership table may just have grown by thousands of rows
     return round_
+
+
+def delete_round(round_: Round) -> None:
+    """Delete a round opened by mistake: refused once it holds exemptions or, for a renewing round,
+    anything done in its cycle (reads, attempts, commitments, certificates are never deleted)."""
+    begin_write()
+    round_ = db.session.get(Round, round_.id)
+    used = db.session.scalar(select(func.count(RoundMember.id)).where(
+        RoundMember.round_id == round_.id, RoundMember.exempt_reason.is_not(None)))
+    if not used and round_.renews:
+        used = any(db.session.scalar(select(exists().where(model.cycle == round_.id)))
+                   for model in (LessonRead, Attempt, Commitment, Certificate))
+    if used:
+        db.session.rollback()
+        raise RoundError("round_in_use")
+    db.session.execute(delete(AnalysisSnapshot).where(AnalysisSnapshot.round_id == round_.id))
+    db.session.execute(delete(RoundMember).where(RoundMember.round_id == round_.id))
+    db.session.execute(delete(RoundUnit).where(RoundUnit.round_id == round_.id))
+    db.session.delete(round_)
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -98,6 +159,9 @@ def refresh_round_memberships(today: date | None = None) -> MembershipChange:
     After its deadline a round's membership is frozen: it is the record the report is made from.
     """
     today = today or local_today()
+    if db.engine.dialect.name == "postgresql":
+        # Imports and unit moves may refresh at the same moment; SQLite's write lock already queues them.
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('round_membership'))"))
     joined = left = returned = 0
     for round_ in db.session.scalars(select(Round).where(Round.deadline >= today)):
         targets = _target_users(round_.id)

@@ -27,10 +27,15 @@ from lms.models import (
 )
 
 
-def stage_expression(course_id: int, cycle: int, user_id_column):
-    """SQL CASE giving the stage of the person in `user_id_column` for a course's cycle."""
+def stage_expression(course_id: int, cycle: int, user_id_column, round_start):
+    """SQL CASE giving the stage of the person in `user_id_column` for a course's cycle.
+
+    A certificate counts unless revoked or already expired when the round began (`round_start`, a
+    date or an SQL expression giving one): an expired certificate calls for a renewing round.
+    """
     certified = exists().where(Certificate.user_id == user_id_column, Certificate.course_id == course_id,
-                               Certificate.cycle == cycle, Certificate.status != REVOKED)
+                               Certificate.cycle == cycle, Certificate.status != REVOKED,
+                               or_(Certificate.expires_on.is_(None), Certificate.expires_on >= round_start))
     in_cycle = and_(Attempt.user_id == user_id_column, Attempt.course_id == course_id, Attempt.cycle == cycle)
     passed = exists().where(in_cycle, Attempt.passed.is_(True))
     finished = exists().where(in_cycle, Attempt.state == FINISHED)
@@ -44,7 +49,7 @@ def stage_expression(course_id: int, cycle: int, user_id_column):
 def recompute(round_: Round, user_ids: Iterable[int] | None = None) -> None:
     """Recompute the stage of a round's members (all, or the given people); the caller commits."""
     stmt = (update(RoundMember).where(RoundMember.round_id == round_.id)
-            .values(stage=stage_expression(round_.course_id, round_.cycle, RoundMember.user_id)))
+            .values(stage=stage_expression(round_.course_id, round_.cycle, RoundMember.user_id, round_.starts_on)))
     if user_ids is not None:
         stmt = stmt.where(RoundMember.user_id.in_(list(user_ids)))
     db.session.execute(stmt, execution_options={"synchronize_session": False})
@@ -57,5 +62,6 @@ def touch(user_id: int, course_id: int, cycle: int) -> None:
     db.session.execute(
         update(RoundMember)
         .where(RoundMember.user_id == user_id, RoundMember.round_id.in_(rounds_of_cycle))
-        .values(stage=stage_expression(course_id, cycle, RoundMember.user_id)),
+        .values(stage=stage_expression(course_id, cycle, RoundMember.user_id, select(Round.starts_on).where(
+            Round.id == RoundMember.round_id).scalar_subquery())),
         execution_options={"synchronize_session": False})

@@ -61,42 +61,61 @@ def _commitments(round_: Round, focus: Unit) -> int:
                                Commitment.cycle == round_.cycle))) or 0
 
 
+PENDING_LISTED_UP_TO = 1000  # beyond that, the report gives the count and the spreadsheet carries the names
+
+
+def _split_symbol(directive: dict) -> tuple[str, str]:
+    """("STNMT", "DLTT") from the directive's symbol "STNMT-DLTT": the issuer and the drafting unit."""
+    parts = [part for part in str(directive.get("symbol") or "").split("-") if part]
+    return (parts[0] if parts else "", parts[-1] if len(parts) > 1 else "")
+
+
+def _consistent_snapshot() -> None:
+    """Every query of the report sees one state of the database (PostgreSQL reads each statement's own
+    committed data by default; a certificate issued meanwhile would make the figures disagree)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.rollback()
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def report_data(round_: Round, focus: Unit, today: date | None = None) -> ReportData:
     """Everything the report prints for the focus unit and everything below it."""
+    _consistent_snapshot()
     today = today or local_today()
     directive = round_.course.directive or {}
     result = overview(round_, focus, today)
-    department = focus.parent_id is None
-    if department:
+    issuer_code, drafter_code = _split_symbol(directive)
+    if focus.parent_id is None:
         managing, issuing = directive.get("managing_body", ""), directive.get("issuer", "")
         reporter = directive.get("issuer_name") or focus.name
         signer = directive.get("signatory") or {}
-        signatory = Signatory(capacity=signer.get("capacity", ""), title=signer.get("title", "GIÁM ĐỐC"),
-                              name=signer.get("name", "(ký, ghi rõ họ tên)"))
-        recipients = ("Sở Thông tin và Truyền thông (để b/c);", "Giám đốc, các Phó Giám đốc Sở (để b/c);",
-                      "Các đơn vị thuộc Sở;")
-        symbol, archive = "BC-STNMT", "VT, DLTT"
+        signatory = Signatory(capacity=signer.get("capacity", ""), title=signer.get("title") or "THỦ TRƯỞNG CƠ QUAN",
+                              name=signer.get("name") or "(ký, ghi rõ họ tên)")
+        recipients = ("Cơ quan cấp trên (để b/c);", "Lãnh đạo cơ quan (để b/c);", "Các đơn vị trực thuộc;")
+        symbol = f"BC-{issuer_code or focus.short_name or focus.code}"
+        archive = ", ".join(filter(None, ("VT", drafter_code)))
     else:
-        managing, issuing, reporter = directive.get("issuer", "") or "SỞ", focus.name.upper(), focus.name
+        managing, issuing, reporter = directive.get("issuer", "") or focus.name.upper(), focus.name.upper(), focus.name
         signatory = _head_signatory(focus)
-        recipients = ("Lãnh đạo Sở (để b/c);", "Văn phòng Sở (để t/h);")
+        recipients = ("Lãnh đạo cơ quan (để b/c);", "Bộ phận tổ chức cán bộ (để t/h);")
         symbol, archive = f"BC-{focus.code}", f"VT, {focus.short_name or focus.code}"
+    listed = result.tally.not_finished <= PENDING_LISTED_UP_TO
     pending = tuple(
         PendingPerson(full_name=p.full_name, unit_name=p.unit_name, status=STATUS_WORDS[p.status])
-        for p in people_rows(round_, focus, status="unfinished", today=today))
+        for p in people_rows(round_, focus, status="unfinished", today=today)) if listed else ()
     counts = result.tally.counts
+    several = len(result.units) > 1
     return ReportData(
-        managing_body=managing or "UBND TỈNH", issuing_body=issuing or focus.name.upper(), reporter=reporter,
-        document_symbol=symbol, place=directive.get("place") or "Thanh Hóa", issued_on=today,
+        managing_body=managing or issuing, issuing_body=issuing or focus.name.upper(), reporter=reporter,
+        document_symbol=symbol, place=directive.get("place") or reporter, issued_on=today,
         course_title=round_.course.title, round_name=round_.name, starts_on=round_.starts_on,
         deadline=round_.deadline, must_complete=result.tally.must_complete, certified=result.tally.certified,
         status_counts=tuple((STATUS_WORDS[s], counts[s]) for s in STATUS_WORDS if counts[s]),
         exemptions=_exemptions(round_, focus), commitments_signed=_commitments(round_, focus),
-        units=tuple(UnitRow(unit_name=row.unit.name + (" (cán bộ trực thuộc)" if row.own_only and len(result.units) > 1
-                                                       else ""),
+        units=tuple(UnitRow(unit_name=row.unit.name + (" (cán bộ trực thuộc)" if row.own_only and several else ""),
                             must_complete=row.tally.must_complete, certified=row.tally.certified)
                     for row in result.units),
-        pending=pending, signatory=signatory, recipients=recipients, archive=archive,
+        pending=pending, pending_listed=listed, signatory=signatory, recipients=recipients, archive=archive,
     )
 
 

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from lms.charts import Bar, HeatColumn, HeatRow, completion_bars, heat_map, progress_line
 from lms.exports.filenames import content_disposition, safe_filename
@@ -41,6 +42,12 @@ def _message(reason: str) -> str:
         "units_required": _("Choose at least one unit that is in use."),
         "reason_required": _("Give the reason for the exemption."),
         "not_member": _("This person is not part of the round."),
+        "name_taken": _("This course already has a round with this name."),
+        "nothing_to_renew": _("There is no earlier round of this course to start afresh from."),
+        "renewal_overlaps": _("A round that starts afresh must begin after every earlier round of the course "
+                              "has ended."),
+        "start_too_early": _("The start cannot be more than a year ago."),
+        "round_in_use": _("This round already has exemptions or work done in it; it stays on record."),
     }.get(reason, _("This action is not allowed here."))
 
 
@@ -94,7 +101,8 @@ def new():
         course = next(c for c in active_courses() if c.id == form.course.data)
         try:
             round_ = membership.open_round(course, name=form.name.data, starts_on=form.starts_on.data,
-                                           deadline=form.deadline.data, unit_ids=form.units.data, by=current_user)
+                                           deadline=form.deadline.data, unit_ids=form.units.data, by=current_user,
+                                           renews=form.renews.data)
         except membership.RoundError as error:
             flash(_message(error.reason), "error")
         else:
@@ -121,7 +129,25 @@ def show(round_id: int):
         "rounds/show.html", round=round_, overview=result, rows=rows, total=total, page=page, chart=chart,
         pages=max((total + dashboard.PAGE_SIZE - 1) // dashboard.PAGE_SIZE, 1), filters=chosen,
         rounds=dashboard.visible_rounds(current_user), crumbs=dashboard.breadcrumbs(current_user, focus),
+        units=visible_units(current_user),
         statuses=STATUSES, exemption_form=ExemptionForm())
+
+
+@bp.post("/<int(max=2147483647):round_id>/delete")
+@roles_required("admin")
+def delete(round_id: int):
+    """Delete a round opened by mistake (refused once it is in use)."""
+    round_ = visible_round(round_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = round_.name
+    try:
+        membership.delete_round(round_)
+    except membership.RoundError as error:
+        flash(_message(error.reason), "error")
+        return redirect(url_for("rounds.show", round_id=round_id))
+    flash(_("Round %(name)s deleted.", name=name), "success")
+    return redirect(url_for("rounds.index", all=1))
 
 
 @bp.post("/<int(max=2147483647):round_id>/members/<int(max=2147483647):user_id>/exemption")

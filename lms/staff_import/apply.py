@@ -7,7 +7,6 @@ changes the unit of the same account, so attempts and certificates stay with the
 from __future__ import annotations
 
 import os
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import clock
-from lms.auth.services import end_all_sessions, hash_password, set_name
+from lms.auth.services import end_all_sessions, hash_password, new_password, set_name
 from lms.db_setup import begin_write, refresh_statistics
 from lms.extensions import db
 from lms.models import User, UserRole
@@ -29,7 +28,6 @@ from lms.staff_import.preview import plan_sheet
 from lms.staff_import.problems import EMAIL, NAME, ROLE, TITLE, Problem
 
 # No 0/o, 1/l/i: initial passwords are read aloud or copied from paper.
-_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password
 _CHUNK = 500
 
 
@@ -58,11 +56,6 @@ class NewAccount:
 class ApplyResult:
     counts: dict[str, int]
     created: list[NewAccount] = field(default_factory=list)
-
-
-def new_password() -> str:
-    """Four groups of four letters and digits (about 79 bits), e.g. 'k7mq-2xtd-…'."""
-    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
 
 
 def _hashed_passwords(rows: list[RowPlan]) -> dict[str, tuple[str, str]]:

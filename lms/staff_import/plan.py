@@ -127,8 +127,12 @@ def _unit_text(directory: Directory, unit_id: int | None) -> str:
     return unit.label if unit else ""
 
 
-def plan_row(values: RowValues, directory: Directory) -> RowPlan:
-    """Compare a row without errors with the person it names (by employee code)."""
+def plan_row(values: RowValues, directory: Directory, importer_is_admin: bool = True) -> RowPlan:
+    """Compare a row without errors with the person it names (by employee code).
+
+    Someone who is not an administrator may list administrators unchanged, but not change them: a
+    new email or a reactivation would hand over an administrator's account.
+    """
     plan = RowPlan(values)
     if values.has_errors:
         return plan
@@ -155,6 +159,9 @@ def plan_row(values: RowValues, directory: Directory) -> RowPlan:
     if any(change.column != UNIT for change in plan.changes):
         kinds.append(UPDATED)
     plan.kinds = tuple(kinds) or (UNCHANGED,)
+    if kinds and not importer_is_admin and "admin" in person.roles:
+        values.add("admin_record", CODE, name=person.full_name)
+        return RowPlan(values)
     return plan
 
 

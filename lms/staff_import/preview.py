@@ -64,7 +64,7 @@ def plan_sheet(sheet: Sheet, *, sync: bool, importer: User | None) -> ImportPlan
     importer_id, importer_is_admin = importer_rights(importer)
     check_duplicates(values)
     check_against_directory(values, directory, importer_id, importer_is_admin)
-    plan.rows = [plan_row(row, directory) for row in values]
+    plan.rows = [plan_row(row, directory, importer_is_admin) for row in values]
     if sync:
         plan.deactivations, notes = plan_deactivations(values, directory, importer_id, importer_is_admin)
         plan.notes.extend(notes)

@@ -59,6 +59,8 @@ MESSAGES = {
     "unit_head_role": _l("Unit heads are chosen on the Units page, not through an import."),
     "role_not_allowed": _l("Only an administrator may give or take away the %(roles)s role through an import."),
     "own_admin": _l("You cannot take away your own admin role with an import."),
+    "admin_record": _l("%(name)s holds the admin role: only an administrator may change, move or reactivate "
+                       "their record through an import."),
 }
 
 SEVERITY = {code: WARNING for code in ("ignored_columns", "heading_row", "sync_unsafe", "admin_kept",
