@@ -262,3 +262,19 @@ def test_a_round_opened_by_mistake_can_be_deleted_until_it_is_used(org, course, 
                        unit_ids=[org["p2"].id], by=None)
     delete_round(spare)
     assert db.session.get(Round, spare.id) is None and db.session.get(Round, first.id) is not None
+
+
+def test_each_round_judges_expiry_from_its_own_start(org, course, clock):
+    from lms.rounds import progress
+
+    person = make_user(unit=org["p1"])
+    june = open_round(course, name="Đợt tháng 6", starts_on=date(2024, 6, 1), deadline=date(2024, 6, 30),
+                      unit_ids=[org["p1"].id], by=None)
+    july = open_round(course, name="Đợt tháng 7", starts_on=date(2024, 7, 1), deadline=date(2024, 7, 31),
+                      unit_ids=[org["so"].id], by=None)
+    pass_quiz(person, course)
+    certificate = sign(person, course)
+    certificate.expires_on = date(2024, 6, 20)
+    progress.touch(person.id, course.id, 0)
+    db.session.commit()
+    assert members(june)[person.id][2] == "certified" and members(july)[person.id][2] == "passed"

@@ -63,5 +63,5 @@ def touch(user_id: int, course_id: int, cycle: int) -> None:
         update(RoundMember)
         .where(RoundMember.user_id == user_id, RoundMember.round_id.in_(rounds_of_cycle))
         .values(stage=stage_expression(course_id, cycle, RoundMember.user_id, select(Round.starts_on).where(
-            Round.id == RoundMember.round_id).scalar_subquery())),
+            Round.id == RoundMember.round_id).correlate(RoundMember).scalar_subquery())),
         execution_options={"synchronize_session": False})
