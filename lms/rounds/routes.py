@@ -51,10 +51,11 @@ def _message(reason: str) -> str:
     }.get(reason, _("This action is not allowed here."))
 
 
-def visible_round(round_id: int) -> Round:
-    """The round if the viewer may see it, else 404 (a head never learns of other units' rounds)."""
+def visible_round(round_id: int, rounds: list[Round] | None = None) -> Round:
+    """The round if the viewer may see it (among `rounds`, when already looked up), else 404: a head
+    never learns of other units' rounds."""
     round_ = db.session.get(Round, round_id)
-    if round_ is None or round_ not in dashboard.visible_rounds(current_user):
+    if round_ is None or round_ not in (dashboard.visible_rounds(current_user) if rounds is None else rounds):
         abort(404)
     return round_
 
@@ -115,7 +116,8 @@ def new():
 @roles_required(*VIEWERS)
 def show(round_id: int):
     """A unit's completion in the round: rate, counts per status, sub-units, the people."""
-    round_ = visible_round(round_id)
+    rounds = dashboard.visible_rounds(current_user)
+    round_ = visible_round(round_id, rounds)
     focus = focus_unit()
     chosen = filters()
     result = dashboard.overview(round_, focus)
@@ -128,7 +130,7 @@ def show(round_id: int):
     return render_template(
         "rounds/show.html", round=round_, overview=result, rows=rows, total=total, page=page, chart=chart,
         pages=max((total + dashboard.PAGE_SIZE - 1) // dashboard.PAGE_SIZE, 1), filters=chosen,
-        rounds=dashboard.visible_rounds(current_user), crumbs=dashboard.breadcrumbs(current_user, focus),
+        rounds=rounds, crumbs=dashboard.breadcrumbs(current_user, focus),
         units=visible_units(current_user),
         statuses=STATUSES, exemption_form=ExemptionForm())
 
