@@ -55,8 +55,10 @@ run: venv translations
 test: dev translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# bandit: every exception is a `# nosec Bxxx` on its line, with the reason beside it.
 lint: dev
-	$(BIN)/ruff check lms tests bench app.py
+	$(BIN)/ruff check lms tests bench app.py gunicorn.conf.py
+	$(BIN)/bandit -q -r lms app.py gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

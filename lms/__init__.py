@@ -27,9 +27,10 @@ def create_app(config: object | None = None) -> Flask:
         # Behind nginx or another reverse proxy: trust its X-Forwarded-* headers, and only its.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import db_setup, i18n, security, views_common
+    from lms import db_setup, i18n, logs, security, views_common
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 
+    logs.init_app(app)  # first, so the request id exists before any other hook logs
     db.init_app(app)
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -41,6 +42,7 @@ def create_app(config: object | None = None) -> Flask:
     views_common.init_app(app)
 
     from lms.admin import bp as admin_bp
+    from lms.audit.routes import bp as audit_bp
     from lms.auth import bp as auth_bp
     from lms.certificates import bp as certificates_bp
     from lms.learn import bp as learn_bp
@@ -51,7 +53,7 @@ def create_app(config: object | None = None) -> Flask:
     from lms.staff_import.routes import bp as staff_import_bp
 
     for blueprint in (auth_bp, learn_bp, quiz_bp, certificates_bp, people_bp, admin_bp, org_bp, rounds_bp,
-                      staff_import_bp):
+                      staff_import_bp, audit_bp):
         app.register_blueprint(blueprint)
 
     from lms import cli

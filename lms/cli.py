@@ -64,9 +64,12 @@ def content_sync(path: str | None) -> None:
             click.echo(f"{folder.name}: not loaded — fix the problems above first.", err=True)
             sys.exit(1)
         specs.append(course)
-    for spec in specs:
-        report = sync_course(spec)
+    from lms.admin.services import record_sync
+
+    reports = [sync_course(spec) for spec in specs]
+    for report in reports:
         click.echo(report.summary())
+    record_sync(reports)
     db.session.commit()
 
 
@@ -78,6 +81,7 @@ def content_sync(path: str | None) -> None:
               help="At least 12 characters.")
 def create_admin(code: str, name: str, email: str, password: str) -> None:
     """Create an administrator account (who also holds the HR role)."""
+    from lms.audit import record
     from lms.auth.services import AccountError, create_user
 
     try:
@@ -86,6 +90,7 @@ def create_admin(code: str, name: str, email: str, password: str) -> None:
     except AccountError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    record("role.grant", target=user, details={"roles": ["admin", "hr"], "new_account": True})
     db.session.commit()
     click.echo(f"Administrator {user.full_name} ({user.employee_code}) created.")
 
@@ -150,3 +155,7 @@ def init_app(app: Flask) -> None:
     from lms.rounds.cli import rounds_cli
 
     app.cli.add_command(rounds_cli)
+    from lms.ops.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

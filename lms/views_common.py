@@ -5,12 +5,13 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, make_response, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from lms.extensions import db, login_manager
+from lms.logs import request_id
 
 bp = Blueprint("common", __name__)
 
@@ -86,14 +87,24 @@ def healthz():
     return {"status": "ok"}
 
 
-def _error(code: int, message):
-    return render_template("errors/error.html", code=code, message=message), code
+def _error(code: int, message, reference: str | None = None):
+    return render_template("errors/error.html", code=code, message=message, reference=reference), code
+
+
+def _too_many(exc):
+    """Rate limited (e.g. /verify): the app's own page, keeping the Retry-After the limiter set."""
+    response = make_response(*_error(429, _l("Too many requests. Please wait a minute and try again.")))
+    retry = exc.get_response().headers.get("Retry-After") if hasattr(exc, "get_response") else None
+    if retry:
+        response.headers["Retry-After"] = retry
+    return response
 
 
 def _server_error(_exc):
-    """Generic page; the failed transaction is rolled back first so the page itself can load the user."""
+    """Generic page with the request id, which finds the logged traceback; the failed transaction is
+    rolled back first so the page itself can load the user."""
     db.session.rollback()
-    return _error(500, _l("Something went wrong on our side. Please try again."))
+    return _error(500, _l("Something went wrong on our side. Please try again."), reference=request_id())
 
 
 def init_app(app: Flask) -> None:
@@ -108,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(404, lambda e: _error(404, _l("The page you asked for does not exist.")))
     app.register_error_handler(405, lambda e: _error(405, _l("This action is not allowed here.")))
     app.register_error_handler(413, lambda e: _error(413, _l("The file is too large.")))
+    app.register_error_handler(429, _too_many)
     app.register_error_handler(
         CSRFError, lambda e: _error(400, _l("The form has expired. Please go back, reload the page and try again."))
     )

@@ -11,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's loggers
 logger = logging.getLogger('alembic.env')
 
 
@@ -44,6 +44,32 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+def _sqlite_foreign_keys(connection, enabled):
+    """Switch SQLite's foreign-key enforcement on the connection, outside any transaction.
+
+    Batch migrations rebuild a table by copying it and dropping the original; with enforcement on,
+    that DROP deletes or refuses the rows of every table referring to it. SQLite ignores the PRAGMA
+    inside a transaction, so it goes to the driver connection (which begins none by itself).
+    """
+    if connection.in_transaction():
+        connection.rollback()
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+    if raw.execute("PRAGMA foreign_keys").fetchone()[0] != int(enabled):
+        raise RuntimeError("could not switch SQLite foreign keys " + ("on" if enabled else "off"))
+
+
+def _check_foreign_keys(ctx, step, heads, run_args):
+    """Fail the migration step, inside its own transaction, if it left a reference pointing nowhere."""
+    rows = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if rows:
+        found = "; ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _fk in rows[:10])
+        raise RuntimeError(
+            f"{'upgrade' if step.is_upgrade else 'downgrade'} {step.up_revision_id or 'base'}: "
+            f"{len(rows)} row(s) refer to rows that do not exist ({found}); nothing of this step was applied"
+        )
 
 
 def run_migrations_offline():
@@ -94,20 +120,34 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("compare_type", True)
+    # SQLite alters a table by copying it: generated migrations must use batch operations.
+    conf_args.setdefault("render_as_batch", True)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        options = dict(conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Off for the table copies, checked after each step, on again at the end.
+            _sqlite_foreign_keys(connection, False)
+            callbacks = options.get("on_version_apply") or []
+            callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+            options["on_version_apply"] = [*callbacks, _check_foreign_keys]
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **options
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, True)
 
 
 if context.is_offline_mode():

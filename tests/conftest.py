@@ -74,6 +74,8 @@ def ctx(app):
         db.session.rollback()
         _empty_tables()
         db.session.remove()
+        # Failed logins of one test never throttle the next (the app, and its counters, last the session).
+        app.extensions["login_throttle"].reset()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ ROUTES = [
     ("GET", "/people", {"unit_head", "hr", "admin"}),
     ("GET", "/admin/content", {"admin"}),
     ("GET", "/admin/units", {"admin"}),
+    ("GET", "/admin/audit", {"admin"}),
     ("GET", "/certificates", {"hr", "admin"}),
     ("POST", "/admin/content/check", {"admin"}),
     ("GET", "/rounds", {"unit_head", "hr", "admin"}),

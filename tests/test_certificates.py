@@ -146,10 +146,12 @@ def test_verification_states(client, course, unit, monkeypatch):
 def test_verification_is_rate_limited(client, course, app):
     app.config["VERIFY_RATE_LIMIT"] = "5 per minute"
     try:
-        codes = [client.get(f"/verify/{'z' * 30}{i:02d}").status_code for i in range(7)]
+        responses = [client.get(f"/verify/{'z' * 30}{i:02d}") for i in range(7)]
     finally:
         app.config["VERIFY_RATE_LIMIT"] = "30 per minute"
-    assert codes[:5] == [404] * 5 and codes[5:] == [429, 429]
+    assert [r.status_code for r in responses] == [404] * 5 + [429, 429]
+    page = responses[-1].get_data(as_text=True)
+    assert 'class="site-header"' in page and "Retry-After" in responses[-1].headers  # the app's own page
 
 
 def test_downloads(client, course, unit):

@@ -3,12 +3,15 @@ import pytest
 from flask import Flask
 
 from lms import create_app
-from lms.config import Config, ConfigError, TestConfig, normalise_database_url
+from lms.config import Config, ConfigError, TestConfig, normalise_database_url, weak_secret_key
+
+STRONG_KEY = "tV3q9LrX0b-Yc7PzWm2KfJhN8sGdE5aU1oRkQiTy4xBvZ6nHjM"
 
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
-    for name in ("SECRET_KEY", "DATABASE_URL", "APP_ENV", "FLASK_DEBUG", "BASE_URL"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "APP_ENV", "FLASK_DEBUG", "DEBUG", "BASE_URL",
+                 "LOGIN_RATE_LIMIT_ACCOUNT", "LOGIN_RATE_LIMIT_ADDRESS", "LOG_LEVEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     return monkeypatch
@@ -49,29 +52,70 @@ def test_environment_overrides(env):
     assert config.SESSION_COOKIE_SECURE
 
 
-@pytest.mark.parametrize("key", [None, "short", "change-me"])
-def test_production_refuses_a_missing_or_weak_secret_key(env, key):
+@pytest.mark.parametrize("key", [None, "", "   ", "short", "change-me", "x" * 40, "0123456789" * 2,
+                                 "change-me-to-a-long-random-string-please", "my-super-secret-key-for-quantriet-2024",
+                                 "replace with the default key of the example file"])
+def test_production_refuses_a_missing_default_or_weak_secret_key(env, key):
     env.setenv("APP_ENV", "production")
-    if key:
+    if key is not None:
         env.setenv("SECRET_KEY", key)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
         Config()
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
 
 
-def test_production_refuses_debug(env):
+def test_generated_keys_are_never_judged_weak():
+    import secrets
+
+    assert not any(weak_secret_key(secrets.token_urlsafe(48)) for _ in range(2000))
+    assert not weak_secret_key(secrets.token_hex(32))
+
+
+@pytest.mark.parametrize("variable", ["FLASK_DEBUG", "DEBUG"])
+@pytest.mark.parametrize("value", ["1", "true", "on", "YES"])
+def test_production_refuses_debug(env, variable, value):
     env.setenv("APP_ENV", "production")
-    env.setenv("SECRET_KEY", "k" * 48)
-    env.setenv("FLASK_DEBUG", "1")
-    with pytest.raises(ConfigError):
+    env.setenv("SECRET_KEY", STRONG_KEY)
+    env.setenv(variable, value)
+    with pytest.raises(ConfigError, match="Debug"):
         Config()
+    with pytest.raises(ConfigError, match="Debug"):
+        create_app()
+
+
+@pytest.mark.parametrize("variable", ["FLASK_DEBUG", "DEBUG"])
+def test_debug_is_allowed_in_development_only_when_asked(env, variable):
+    assert not Config().DEBUG
+    env.setenv(variable, "1")
+    assert Config().DEBUG
+    env.setenv(variable, "0")
+    assert not Config().DEBUG
 
 
 def test_production_with_a_proper_key(env, tmp_path):
     env.setenv("APP_ENV", "production")
-    env.setenv("SECRET_KEY", "k" * 48)
+    env.setenv("SECRET_KEY", STRONG_KEY)
     config = Config()
-    assert config.SECRET_KEY == "k" * 48
+    assert config.SECRET_KEY == STRONG_KEY
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_login_limits_and_log_level_from_the_environment(env):
+    env.setenv("LOGIN_RATE_LIMIT_ACCOUNT", "3 per hour")
+    env.setenv("LOGIN_RATE_LIMIT_ADDRESS", "100/day")
+    env.setenv("LOG_LEVEL", "warning")
+    config = Config()
+    assert (config.LOGIN_RATE_LIMIT_ACCOUNT, config.LOGIN_RATE_LIMIT_ADDRESS, config.LOG_LEVEL) == (
+        "3 per hour", "100/day", "WARNING")
+
+
+@pytest.mark.parametrize("name, value", [("LOGIN_RATE_LIMIT_ACCOUNT", "five a minute"),
+                                         ("LOGIN_RATE_LIMIT_ADDRESS", "30 per fortnight"), ("LOG_LEVEL", "verbose")])
+def test_unreadable_limits_and_log_levels_are_refused(env, name, value):
+    env.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        Config()
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -120,5 +164,5 @@ def test_the_demo_signing_key_is_used_in_development_only_when_complete(env, tmp
     config = Config()
     assert config.CERT_SIGNING_P12 == str(tmp_path / "demo-signing.p12") and config.CERT_SIGNING_PASSPHRASE == "pass"
     env.setenv("APP_ENV", "production")
-    env.setenv("SECRET_KEY", "k" * 48)
+    env.setenv("SECRET_KEY", STRONG_KEY)
     assert Config().CERT_SIGNING_P12 == ""

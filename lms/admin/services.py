@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from lms.audit import Target, record
 from lms.content.importer import SyncReport, sync_course
 from lms.content.loader import course_folders, load_course
 from lms.content.spec import Problem
@@ -59,4 +60,12 @@ def sync_bank(bank: Path) -> tuple[list[FolderCheck], list[SyncReport]]:
         specs.append(spec)
     if any(c.problems for c in checks) or any(s is None for s in specs):
         return checks, []
-    return checks, [sync_course(spec) for spec in specs]
+    reports = [sync_course(spec) for spec in specs]
+    record_sync(reports)
+    return checks, reports
+
+
+def record_sync(reports: list[SyncReport]) -> None:
+    """Audit a content load (web or command line) in its transaction: which courses, what changed."""
+    record("content.sync", target=Target("question_bank", None, ", ".join(r.course for r in reports)),
+           details={"courses": [r.summary() for r in reports]})

@@ -1,13 +1,16 @@
 """Login and logout pages."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.auth import bp
+from lms.auth.audit_events import record_login_failure, record_login_success
 from lms.auth.forms import LoginForm
 from lms.auth.services import authenticate, end_all_sessions
+from lms.auth.throttle import login_throttle, minutes
 from lms.extensions import db
 from lms.views_common import is_safe_next
 
@@ -21,10 +24,22 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
+        throttle = login_throttle()
+        wait = throttle.retry_after(form.identifier.data, request.remote_addr)
+        if wait:
+            # The password is not even checked: a throttled guess learns nothing, whether or not the account exists.
+            current_app.logger.warning("login throttled for address %s", request.remote_addr)
+            flash(ngettext("Too many failed logins. Please try again in %(num)d minute.",
+                           "Too many failed logins. Please try again in %(num)d minutes.", minutes(wait)), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = authenticate(form.identifier.data, form.password.data)
         if user is None:
+            throttle.failed(form.identifier.data, request.remote_addr)
+            record_login_failure(form.identifier.data)
             flash(_("Wrong employee code, email or password."), "error")
         else:
+            throttle.succeeded(form.identifier.data)
+            record_login_success(user)
             lang = session.get("lang")
             session.clear()  # a new session id's worth of state: no fixation
             if lang:

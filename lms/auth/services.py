@@ -8,6 +8,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.audit import record
 from lms.extensions import db
 from lms.models import ROLES, Unit, UnitHead, User, UserRole
 from lms.text import clean_name, fold, name_sort_key, nfc
@@ -60,7 +61,7 @@ def authenticate(identifier: str, password: str) -> User | None:
     return user
 
 
-_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password: no 0/o, 1/l/i
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nosec B105  # noqa: S105 - an alphabet, not a password: no 0/o, 1/l/i
 
 
 def new_password() -> str:
@@ -69,11 +70,16 @@ def new_password() -> str:
 
 
 def reset_password(user: User, password: str | None = None) -> str:
-    """Give the account a new password (a random one unless given) and end its sessions; the caller commits."""
+    """Give the account a new password (a random one unless given) and end its sessions; the caller commits.
+
+    Audited in the same transaction (by the logged-in person, or "cli"); the password never is.
+    """
+    generated = not password
     password = password or new_password()
     check_new_password(password)
     user.password_hash = hash_password(password)
     end_all_sessions(user)
+    record("password.reset", target=user, details={"generated": generated})
     return password
 
 

@@ -27,7 +27,9 @@ def export(unit_code: str | None, status: str | None, out: str) -> None:
         if unit is None:
             click.echo(f"Error: no unit with code {unit_code}.", err=True)
             sys.exit(1)
-    query = services.filtered_query(None, services.CertificateFilter(unit=unit, status=status))
+    chosen = services.CertificateFilter(unit=unit, status=status)
+    services.record_export(None, chosen, file_name=out)
+    query = services.filtered_query(None, chosen)
     count = 0
     with open(out, "wb") as handle:
         for chunk in stream_zip(services.export_entries(query)):

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
+from lms.audit import record
 from lms.extensions import db
 from lms.models import (
     REVOKED,
@@ -160,5 +161,7 @@ def issue_if_complete(user: User, course: Course) -> Certificate | None:
     for old in previous:
         old.superseded_by_id = certificate.id
     db.session.add(CertificateFile(certificate_id=certificate.id, pdf=pdf))
+    record("certificate.issue", actor=user, target=certificate,
+           details={"course": course.key, "cycle": cycle, "superseded": [old.id for old in previous]})
     progress.touch(user.id, course.id, cycle)
     return certificate

@@ -82,6 +82,7 @@ def download(certificate_id: int):
     certificate = services.visible_certificate(current_user, certificate_id)
     if certificate is None:
         abort(404)
+    services.record_download(certificate)
     return _pdf_response(certificate)
 
 
@@ -120,7 +121,9 @@ def index():
 @roles_required("hr", "admin")
 def export_zip():
     """A ZIP of the current filter, streamed: certificates are read one at a time as the archive goes out."""
-    query = services.filtered_query(current_user, _filter_from_request(_filter_form()))
+    chosen = _filter_from_request(_filter_form())
+    services.record_export(current_user, chosen, file_name="giay-chung-nhan.zip")
+    query = services.filtered_query(current_user, chosen)
     headers = {"Content-Disposition": "attachment; filename=\"giay-chung-nhan.zip\"", "Cache-Control": "no-store"}
     body = stream_with_context(stream_zip(services.export_entries(query)))
     return Response(body, mimetype="application/zip", headers=headers)

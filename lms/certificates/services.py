@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
+from lms.audit import Target, record, record_now
 from lms.certificates.issue import completion, issue_if_complete
 from lms.db_setup import begin_write
 from lms.exports.filenames import safe_filename  # noqa: F401 - used by routes and the CLI too
@@ -153,6 +154,24 @@ def export_entries(query):
         yield safe_filename(f"{full_name} - {serial}") + ".pdf", to_local(issued_at).replace(tzinfo=None), load
 
 
+def record_download(certificate: Certificate) -> None:
+    """Audit one PDF download (by whoever is logged in) on its own: a download writes nothing else."""
+    record_now("certificate.download", target=certificate)
+
+
+def record_export(viewer: User | None, f: CertificateFilter, *, file_name: str) -> int:
+    """Audit a ZIP export as one event — the filter and how many certificates it holds — and commit it."""
+    begin_write()
+    query = filtered_query(viewer, f).order_by(None)
+    count = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    chosen = {"unit": f.unit.code if f.unit else None, "status": f.status, "date_from": f.date_from,
+              "date_to": f.date_to, "query": f.query or None}
+    record("certificate.download", actor=viewer, target=Target("zip", None, file_name),
+           details={"filter": {k: v for k, v in chosen.items() if v is not None}, "count": count})
+    db.session.commit()
+    return count
+
+
 def revoke(certificate: Certificate, by: User, reason: str) -> None:
     """Revoke with a reason and who did it; a revoked certificate stays on record and says so."""
     reason = clean_name(reason)
@@ -166,6 +185,7 @@ def revoke(certificate: Certificate, by: User, reason: str) -> None:
         db.session.rollback()
         raise CertificateError("not_valid")
     row.status, row.revoked_at, row.revoked_by_id, row.revoke_reason = REVOKED, clock.now(), by.id, reason
+    record("certificate.revoke", actor=by, target=row, details={"reason": reason})
     db.session.flush()
     progress.touch(row.user_id, row.course_id, row.cycle)
     db.session.commit()
@@ -177,10 +197,12 @@ def verify(code: str, ip_address: str | None, user_agent: str | None) -> Certifi
     certificate = None
     if CODE_PATTERN.match(code or ""):
         certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
-    db.session.add(VerificationLog(certificate_id=certificate.id if certificate else None,
-                                   result=certificate.effective_status if certificate else "unknown",
+    result = certificate.effective_status if certificate else "unknown"
+    db.session.add(VerificationLog(certificate_id=certificate.id if certificate else None, result=result,
                                    at=clock.now(), ip_address=(ip_address or "")[:64] or None,
                                    user_agent=(user_agent or "")[:300] or None))
+    # The result and which certificate; never the code looked up (it is the certificate's secret).
+    record("certificate.verify", target=certificate, details={"result": result})
     db.session.commit()
     return certificate
 

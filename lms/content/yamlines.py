@@ -71,7 +71,7 @@ def load(text: str, first_line: int = 1) -> Any:
     if first_line != 1:
         text = "\n" * (first_line - 1) + text
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)  # nosec B506  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else first_line

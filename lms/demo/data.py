@@ -1,7 +1,7 @@
 """The demo organisation and the name lists demo staff are drawn from."""
 from __future__ import annotations
 
-DEMO_PASSWORD = "demo-quantriet"
+DEMO_PASSWORD = "demo-quantriet"  # nosec B105  # the demo password printed in the README
 EMAIL_DOMAIN = "stnmt.thanhhoa.gov.vn"
 
 DEPARTMENT = ("STNMT", "Sở Tài nguyên và Môi trường tỉnh Thanh Hóa", "Sở TN&MT")

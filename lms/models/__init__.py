@@ -1,5 +1,6 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
 from lms.models.attempt import FINISHED, OPEN, Attempt, AttemptQuestion
+from lms.models.audit import AuditEvent
 from lms.models.certificate import (
     EXPIRED,
     REVOKED,
@@ -41,7 +42,7 @@ from lms.models.round import (
 from lms.models.user import ROLES, UnitHead, User, UserRole
 
 __all__ = [
-    "FINISHED", "OPEN", "Attempt", "AttemptQuestion",
+    "FINISHED", "OPEN", "Attempt", "AttemptQuestion", "AuditEvent",
     "EXPIRED", "REVOKED", "SUPERSEDED", "VALID", "Certificate", "CertificateFile", "Commitment",
     "SerialCounter", "VerificationLog",
     "BlueprintItem", "Clause", "Course", "Lesson", "LessonRead", "Option", "Question",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from lms.audit import record
 from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.models import Unit, UnitHead, User, UserRole
@@ -130,8 +131,10 @@ def add_head(unit_id: int, employee_code: str) -> User:
         raise UnitError("no_person" if unit is not None else "not_found")
     if not db.session.scalar(select(UnitHead.id).where(UnitHead.user_id == user.id, UnitHead.unit_id == unit_id)):
         db.session.add(UnitHead(user_id=user.id, unit_id=unit_id))
+        record("unit_head.add", target=user, details=_unit_details(unit))
     if not db.session.scalar(select(UserRole.id).where(UserRole.user_id == user.id, UserRole.role == "unit_head")):
         db.session.add(UserRole(user_id=user.id, role="unit_head"))
+        record("role.grant", target=user, details={"role": "unit_head"})
     db.session.commit()
     return user
 
@@ -145,11 +148,18 @@ def remove_head(unit_id: int, user_id: int) -> None:
         raise UnitError("not_found")
     db.session.delete(row)
     db.session.flush()
+    person = db.session.get(User, user_id)
+    record("unit_head.remove", target=person, details=_unit_details(db.session.get(Unit, unit_id)))
     if not db.session.scalar(select(UnitHead.id).where(UnitHead.user_id == user_id)):
         role = db.session.scalar(select(UserRole).where(UserRole.user_id == user_id, UserRole.role == "unit_head"))
         if role is not None:
             db.session.delete(role)
+            record("role.revoke", target=person, details={"role": "unit_head"})
     db.session.commit()
+
+
+def _unit_details(unit: Unit) -> dict:
+    return {"unit_id": unit.id, "unit": f"{unit.code} — {unit.name}"}
 
 
 def heads_of(unit_id: int) -> list[User]:

@@ -124,7 +124,7 @@ def start_attempt(user: User, course: Course, seed: int | None = None) -> Attemp
     seed = secrets.randbits(62) if seed is None else seed
     try:
         drawn = draw(pool_of(course), [(b.clause_keys, b.count) for b in course.blueprint],
-                     random.Random(seed), avoid=previous_questions(user, course))  # noqa: S311 - reproducible, not secret
+                     random.Random(seed), avoid=previous_questions(user, course))  # nosec B311  # noqa: S311 - reproducible, not secret
     except DrawError:
         db.session.rollback()
         current_app.logger.error("course %s: the question pool cannot fill the blueprint", course.key)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from lms import clock
+from lms.audit import record
 from lms.db_setup import begin_write, refresh_statistics
 from lms.extensions import db
 from lms.models import (
@@ -116,6 +117,9 @@ def open_round(course: Course, *, name: str, starts_on: date, deadline: date, un
         ["round_id", "user_id", "joined_on", "stage"],
         _target_users(round_.id, literal(round_.id), User.id, literal(starts_on), literal(NOT_STARTED))))
     progress.recompute(round_)
+    record("round.open", actor=by, target=round_,
+           details={"course": course.key, "starts_on": starts_on, "deadline": deadline, "renews": renews,
+                    "units": [unit.code for unit in units]})
     try:
         db.session.commit()
     except IntegrityError:  # the same round opened a second time at the same moment
@@ -138,6 +142,7 @@ def delete_round(round_: Round) -> None:
     if used:
         db.session.rollback()
         raise RoundError("round_in_use")
+    record("round.delete", target=round_, details={"starts_on": round_.starts_on, "deadline": round_.deadline})
     db.session.execute(delete(AnalysisSnapshot).where(AnalysisSnapshot.round_id == round_.id))
     db.session.execute(delete(RoundMember).where(RoundMember.round_id == round_.id))
     db.session.execute(delete(RoundUnit).where(RoundUnit.round_id == round_.id))
@@ -202,6 +207,9 @@ def set_exemption(round_: Round, user_id: int, reason: str | None, by: User | No
             raise RoundError("reason_required")
         member.exempt_reason, member.exempted_by_id = reason[:500], by.id if by else None
         member.exempted_at = clock.now()
+    record("round.exempt", actor=by, target=db.session.get(User, user_id),
+           details={"round_id": round_.id, "round": round_.name, "exempt": reason is not None,
+                    "reason": member.exempt_reason})
     db.session.commit()
 
 

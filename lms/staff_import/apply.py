@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms import clock
+from lms.audit import Target, record
 from lms.auth.services import end_all_sessions, hash_password, new_password, set_name
 from lms.db_setup import begin_write, refresh_statistics
 from lms.extensions import db
@@ -83,11 +84,21 @@ def _load_users(ids: list[int]) -> dict[int, User]:
     return users
 
 
+def _record_roles(user: User, *, added: set[str] | frozenset[str], removed: set[str]) -> None:
+    """Each hr/admin role an import grants or takes away is audited, like any other role change."""
+    for role in sorted(added):
+        record("role.grant", target=user, details={"role": role, "by_import": True})
+    for role in sorted(removed):
+        record("role.revoke", target=user, details={"role": role, "by_import": True})
+
+
 def _set_roles(user: User, roles: frozenset[str]) -> None:
     """Make the person's import-managed roles (hr, admin) exactly `roles`; unit_head is left alone."""
+    before = {r.role for r in user.role_rows if r.role in IMPORT_ROLES}
     user.role_rows = [r for r in user.role_rows if r.role not in IMPORT_ROLES or r.role in roles]
     held = {r.role for r in user.role_rows}
     user.role_rows.extend(UserRole(role=role) for role in sorted(roles - held))
+    _record_roles(user, added=roles - before, removed=before - roles)
 
 
 def _create(row: RowPlan, password_hash: str) -> User:
@@ -97,6 +108,9 @@ def _create(row: RowPlan, password_hash: str) -> User:
     set_name(user, values.name)
     user.role_rows = [UserRole(role=role) for role in sorted(values.roles or ())]
     db.session.add(user)
+    if values.roles:
+        db.session.flush()  # the new account's id names it in the audit log (only the few hr/admin rows)
+        _record_roles(user, added=values.roles, removed=set())
     return user
 
 
@@ -176,8 +190,11 @@ def apply_import(data: bytes, filename: str, *, sync: bool, importer: User | Non
         plan = plan_sheet(sheet, sync=sync, importer=importer)
         if plan.fingerprint() != expected_fingerprint:
             raise PlanChanged()
-        created = _write(plan, passwords)
         counts = plan.counts()
+        # Counts only: the rows (names, emails, passwords) stay out of the log.
+        record("import.apply", actor=importer, target=Target("import", None, filename),
+               details={"sync": sync, "counts": counts})
+        created = _write(plan, passwords)
         db.session.commit()
     except IntegrityError:
         # Another request added a code or an email this plan also adds, after the plan was made.

@@ -1,0 +1,1 @@
+"""Operations on the server: backing up and restoring the SQLite database."""
