@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from lms.exports.sheets import neutralise
 from lms.sheets import MAX_BYTES
 from lms.staff_import.apply import ApplyResult, ImportRefused, PlanChanged, apply_import
 from lms.staff_import.plan import ImportPlan
@@ -62,7 +63,8 @@ def _write_passwords(result: ApplyResult, path: str | None) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(heading)
-        writer.writerows(rows)
+        # Names come from the uploaded list; one starting with @, + or - would run as a formula in Excel.
+        writer.writerows([neutralise(value or "") for value in row] for row in rows)
     click.echo(_("Initial passwords of %(num)d new accounts written to %(path)s.", num=len(rows), path=path))
 
 

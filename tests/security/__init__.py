@@ -1,0 +1,1 @@
+"""Tests for every case of SECURITY.md, grouped by its sections (see CASES.md)."""
