@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
 
 from lms.auth.throttle import EXTENSION_KEY, LoginThrottle, account_key
 from tests.conftest import csrf_token
@@ -252,3 +252,15 @@ def test_two_app_instances_share_the_counters_through_redis(redis_apps):
     first.extensions[EXTENSION_KEY].reset()
     assert not list(connection.scan_iter(f"{prefix}*"))
     assert _login(two, "NV-REDIS", PASSWORD).status_code == 302
+
+
+def test_an_unreachable_shared_storage_falls_back_to_counting_in_the_process(client, app, monkeypatch, caplog):
+    """Redis down must not turn every login into a 500: each worker goes on counting by itself."""
+    unreachable = storage_from_string("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2)
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, LoginThrottle(
+        storage=unreachable, account_limit=parse("3 per 15 minutes"), address_limit=parse("100 per 15 minutes")))
+    make_user(code="NV-DOWN")
+    codes = [_login(client, "NV-DOWN", "wrong password!").status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    assert _login(client, "NV-DOWN", PASSWORD).status_code == 429
+    assert "login throttle storage unavailable" in caplog.text

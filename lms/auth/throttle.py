@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from lms.text import clean_name
@@ -40,7 +40,18 @@ class LoginThrottle:
     enabled: bool = True
 
     def __post_init__(self) -> None:
-        self._strategy = MovingWindowRateLimiter(self.storage)
+        self._shared = MovingWindowRateLimiter(self.storage)
+        # If the shared storage (Redis) cannot be reached, each worker counts on its own rather than
+        # refusing every login: throttling goes on, only less tightly, and the log says why.
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+
+    def _call(self, method: str, *args):
+        try:
+            return getattr(self._shared, method)(*args)
+        except Exception as exc:  # noqa: BLE001 - any storage failure: fall back, never a 500 at login
+            current_app.logger.error("login throttle storage unavailable (%s); counting in this process",
+                                     type(exc).__name__)
+            return getattr(self._local, method)(*args)
 
     def _keys(self, *parts: str) -> tuple[str, ...]:
         return (self.prefix, *parts) if self.prefix else parts
@@ -57,8 +68,8 @@ class LoginThrottle:
             return 0
         wait = 0.0
         for item, keys in self._checks(identifier, address):
-            if not self._strategy.test(item, *keys):
-                reset_at = self._strategy.get_window_stats(item, *keys).reset_time
+            if not self._call("test", item, *keys):
+                reset_at = self._call("get_window_stats", item, *keys).reset_time
                 wait = max(wait, reset_at - time.time(), 1.0)
         return math.ceil(wait)
 
@@ -66,13 +77,13 @@ class LoginThrottle:
         """Count a failed login against the account typed (existing or not) and the address."""
         if self.enabled:
             for item, keys in self._checks(identifier, address):
-                self._strategy.hit(item, *keys)
+                self._call("hit", item, *keys)
 
     def succeeded(self, identifier: str | None) -> None:
         """A correct password clears the account's failures (never the address's: one good login must
         not let an address go on guessing other accounts)."""
         if self.enabled:
-            self._strategy.clear(self.account_limit, *self._keys("login-account", account_key(identifier)))
+            self._call("clear", self.account_limit, *self._keys("login-account", account_key(identifier)))
 
     def reset(self) -> None:
         """Forget every counter in this storage (tests; an operator after an incident)."""
