@@ -86,6 +86,11 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", default_db))
         self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # A Redis that stops answering must cost a second, not a worker's whole timeout; and when it is
+        # down, Flask-Limiter counts in memory instead of failing the request.
+        self.RATELIMIT_STORAGE_OPTIONS = ({"socket_connect_timeout": 1, "socket_timeout": 1}
+                                          if self.RATELIMIT_STORAGE_URI.startswith(("redis", "rediss")) else {})
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = True
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
         # Failed logins only; the address limit stays well above one office's typos behind one NAT.
@@ -118,7 +123,9 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
         self.LANGUAGES = ("vi", "en")
         self.MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # In production a database error's log line leaves out the values bound to the query (codes,
+        # emails, hashes); development keeps them for debugging.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": self.APP_ENV == "production"}
 
 
 class TestConfig(Config):

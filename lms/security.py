@@ -33,6 +33,10 @@ def _refuse_nul() -> None:
     """A NUL character is never valid input; refuse it before it reaches a database."""
     if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
         abort(400)
+    if request.method == "POST" and request.is_json:
+        # Every form here is HTML: Flask-WTF would otherwise read a JSON body as the form's data,
+        # numbers and objects included, bypassing what the HTML form can send.
+        abort(415)
     if request.method == "POST" and request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         if any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True)):
             abort(400)

@@ -120,6 +120,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(405, lambda e: _error(405, _l("This action is not allowed here.")))
     app.register_error_handler(413, lambda e: _error(413, _l("The file is too large.")))
     app.register_error_handler(429, _too_many)
+    app.register_error_handler(415, lambda e: _error(415, _l("This kind of request is not accepted here.")))
     app.register_error_handler(
         CSRFError, lambda e: _error(400, _l("The form has expired. Please go back, reload the page and try again."))
     )

@@ -66,7 +66,8 @@ def test_logins_succeeded_and_failed_keep_the_identifier_never_the_password(clie
     assert wrong.actor_id is None and wrong.actor_label is None and wrong.target_id == org["an"].id
     assert wrong.details == {"identifier": "NV-AN", "reason": "wrong_password"}
     assert unknown.target_id is None and unknown.details["reason"] == "unknown_account"
-    assert unknown.details["identifier"].startswith("Nguyễn") and len(unknown.details["identifier"]) == 100
+    # Matching no account, it may be a password typed in the wrong box: only a hint is kept.
+    assert unknown.details["identifier"] == "Ng… (206)"
     stored = audit_text()
     assert PASSWORD not in stored and WRONG not in stored
 

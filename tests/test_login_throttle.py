@@ -264,3 +264,46 @@ def test_an_unreachable_shared_storage_falls_back_to_counting_in_the_process(cli
     assert codes == [200, 200, 200]
     assert _login(client, "NV-DOWN", PASSWORD).status_code == 429
     assert "login throttle storage unavailable" in caplog.text
+
+
+def test_code_and_email_of_one_account_share_one_counter(client, throttle):
+    throttle("3 per 15 minutes")
+    make_user(code="NV-TWO", email="hai.nv@example.gov.vn")
+    codes = [_login(client, who, "wrong password!").status_code
+             for who in ("NV-TWO", "hai.nv@example.gov.vn", "nv-two")]
+    assert codes == [200, 200, 200]
+    assert _login(client, "HAI.NV@example.gov.vn", PASSWORD).status_code == 429
+
+
+def test_parallel_guesses_are_counted_before_the_password_is_checked(app, ctx, monkeypatch, throttle):
+    """Twenty guesses at once: the count is taken first, so only the limit's worth reach the password."""
+    import threading
+
+    import lms.auth.routes as routes
+
+    throttle("5 per 15 minutes")
+    make_user(code="NV-RACE")
+    real, checked = routes.authenticate, []
+    gate = threading.Barrier(20)
+
+    def slow(identifier, password):  # scrypt takes a while: every request is in flight together
+        checked.append(password)
+        try:
+            gate.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return real(identifier, password)
+
+    monkeypatch.setattr(routes, "authenticate", slow)
+    results = []
+
+    def guess(number: int) -> None:
+        with app.app_context():
+            results.append(_login(app.test_client(), "NV-RACE", f"guess number {number}").status_code)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 5 and sorted(results) == [200] * 5 + [429] * 15

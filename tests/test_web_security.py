@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import login_as
 from tests.factories import make_user
 
@@ -76,3 +78,12 @@ def test_huge_ids_are_not_found(client, course):
     for url in ("/attempts/99999999999999999999999", "/attempts/3000000000", "/attempts/3000000000/review",
                 "/people?unit=99999999999999999999", "/people?unit=-5"):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("body", [{"identifier": "NV\u0000NUL", "password": "x" * 12}, {"identifier": 123},
+                                  {"password": {"nested": 5}}])
+def test_a_json_body_is_refused_not_read_as_a_form(client, body):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 415

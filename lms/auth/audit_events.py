@@ -23,5 +23,8 @@ def record_login_failure(identifier: str | None) -> None:
         reason = "no_password"
     else:
         reason = "wrong_password"
-    record_now("login.failure", target=account,
-               details={"identifier": (identifier or "").strip()[:IDENTIFIER_LIMIT], "reason": reason})
+    typed = (identifier or "").strip()
+    if account is None:
+        # What matches no account is often a password typed in the wrong box: keep only a hint.
+        typed = f"{typed[:2]}… ({len(typed)})" if typed else ""
+    record_now("login.failure", target=account, details={"identifier": typed[:IDENTIFIER_LIMIT], "reason": reason})

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.auth import bp
 from lms.auth.audit_events import record_login_failure, record_login_success
 from lms.auth.forms import LoginForm
-from lms.auth.services import authenticate, end_all_sessions
-from lms.auth.throttle import login_throttle, minutes
+from lms.auth.services import authenticate, end_all_sessions, find_login_user
+from lms.auth.throttle import account_key, login_throttle, minutes
 from lms.extensions import db
 from lms.views_common import is_safe_next
 
@@ -25,8 +25,11 @@ def login():
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
         throttle = login_throttle()
-        wait = throttle.retry_after(form.identifier.data, request.remote_addr)
-        if wait:
+        named = find_login_user(form.identifier.data)
+        account = account_key(form.identifier.data, named.id if named else None)
+        wait = throttle.retry_after(account, request.remote_addr)
+        if wait or not throttle.claim(account):
+            wait = wait or throttle.retry_after(account, request.remote_addr) or 1
             # The password is not even checked: a throttled guess learns nothing, whether or not the account exists.
             current_app.logger.warning("login throttled for address %s", request.remote_addr)
             flash(ngettext("Too many failed logins. Please try again in %(num)d minute.",
@@ -34,11 +37,11 @@ def login():
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = authenticate(form.identifier.data, form.password.data)
         if user is None:
-            throttle.failed(form.identifier.data, request.remote_addr)
+            throttle.failed(request.remote_addr)
             record_login_failure(form.identifier.data)
             flash(_("Wrong employee code, email or password."), "error")
         else:
-            throttle.succeeded(form.identifier.data)
+            throttle.succeeded(account)
             record_login_success(user)
             lang = session.get("lang")
             session.clear()  # a new session id's worth of state: no fixation

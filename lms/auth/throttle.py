@@ -16,11 +16,13 @@ from lms.text import clean_name
 EXTENSION_KEY = "login_throttle"
 
 
-def account_key(identifier: str | None) -> str:
-    """One key for everything that names the same account: 'TNMT0001' and ' tnmt0001 ' count together.
-
-    Hashed, so the storage (Redis) never holds the codes and emails people typed.
+def account_key(identifier: str | None, user_id: int | None = None) -> str:
+    """The counter an attempt counts against: the account itself when the identifier names one (its
+    code and its email are one account), else what was typed, spelling folded ('TNMT0001' and
+    ' tnmt0001 ' together). Hashed, so the storage (Redis) never holds the codes and emails typed.
     """
+    if user_id is not None:
+        return f"user-{user_id}"
     folded = clean_name(identifier).casefold()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
@@ -44,46 +46,56 @@ class LoginThrottle:
         # If the shared storage (Redis) cannot be reached, each worker counts on its own rather than
         # refusing every login: throttling goes on, only less tightly, and the log says why.
         self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._warned = False
 
     def _call(self, method: str, *args):
         try:
             return getattr(self._shared, method)(*args)
         except Exception as exc:  # noqa: BLE001 - any storage failure: fall back, never a 500 at login
-            current_app.logger.error("login throttle storage unavailable (%s); counting in this process",
-                                     type(exc).__name__)
+            if not self._warned:
+                self._warned = True
+                current_app.logger.error("login throttle storage unavailable (%s); counting in this process",
+                                         type(exc).__name__)
             return getattr(self._local, method)(*args)
 
     def _keys(self, *parts: str) -> tuple[str, ...]:
         return (self.prefix, *parts) if self.prefix else parts
 
-    def _checks(self, identifier: str | None, address: str | None) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
+    def _checks(self, account: str, address: str | None) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
         return [
-            (self.account_limit, self._keys("login-account", account_key(identifier))),
+            (self.account_limit, self._keys("login-account", account)),
             (self.address_limit, self._keys("login-address", address or "unknown")),
         ]
 
-    def retry_after(self, identifier: str | None, address: str | None) -> int:
+    def retry_after(self, account: str, address: str | None) -> int:
         """Seconds until this account and address may try again; 0 when they may try now."""
         if not self.enabled:
             return 0
         wait = 0.0
-        for item, keys in self._checks(identifier, address):
+        for item, keys in self._checks(account, address):
             if not self._call("test", item, *keys):
                 reset_at = self._call("get_window_stats", item, *keys).reset_time
                 wait = max(wait, reset_at - time.time(), 1.0)
         return math.ceil(wait)
 
-    def failed(self, identifier: str | None, address: str | None) -> None:
-        """Count a failed login against the account typed (existing or not) and the address."""
-        if self.enabled:
-            for item, keys in self._checks(identifier, address):
-                self._call("hit", item, *keys)
+    def claim(self, account: str) -> bool:
+        """Count an attempt on the account before its password is checked; False when over the limit.
 
-    def succeeded(self, identifier: str | None) -> None:
+        Counting first (one atomic hit) means parallel guesses cannot all slip in before any of them
+        is counted; a correct password then clears the count, so only failures add up.
+        """
+        return not self.enabled or bool(self._call("hit", self.account_limit, *self._keys("login-account", account)))
+
+    def failed(self, address: str | None) -> None:
+        """Count a failed login against the address (the account was counted by claim)."""
+        if self.enabled:
+            self._call("hit", self.address_limit, *self._keys("login-address", address or "unknown"))
+
+    def succeeded(self, account: str) -> None:
         """A correct password clears the account's failures (never the address's: one good login must
         not let an address go on guessing other accounts)."""
         if self.enabled:
-            self._call("clear", self.account_limit, *self._keys("login-account", account_key(identifier)))
+            self._call("clear", self.account_limit, *self._keys("login-account", account))
 
     def reset(self) -> None:
         """Forget every counter in this storage (tests; an operator after an incident)."""
