@@ -19,6 +19,7 @@ from lms import clock
 from lms.db_setup import refresh_statistics
 from lms.extensions import db
 from lms.models import Attempt, AttemptQuestion, Certificate, Commitment, Course, Option, Round, Unit, User
+from lms.models.org import department
 from lms.quiz.pool import pool_of
 from lms.rounds.membership import open_round
 from lms.text import fold, to_local
@@ -117,7 +118,7 @@ def generate_history(total: int, seed: int = 51) -> None:
     print(f"{made:,} attempts, {len(passers):,} passed, {len(certificates):,} certificates "
           f"in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
-    root = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id))
+    root = department()
     today = to_local(now).date()
     open_round(course, name="Đợt thử tải", starts_on=today - timedelta(days=30),
                deadline=today + timedelta(days=15), unit_ids=[root.id], by=None)

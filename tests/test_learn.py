@@ -150,3 +150,19 @@ def test_many_people_marking_lessons_at_once_never_hit_a_locked_database(app, co
     assert statuses.count(302) == len(ids) * len(keys), sorted(set(statuses))
     db.session.rollback()
     assert db.session.scalar(select(func.count(LessonRead.id))) == len(ids) * len(keys)
+
+
+def test_my_courses_looks_up_the_round_cycles_once(client, course):
+    from sqlalchemy import event
+
+    user = make_user()
+    db.session.refresh(user)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        view = services.my_courses_view(user)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert set(view) == {"progress", "history", "certificates", "signed"}
+    assert len(statements) == 5 and sum("round_members" in s for s in statements) == 1

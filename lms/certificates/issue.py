@@ -123,13 +123,14 @@ def render(certificate: Certificate, course: Course) -> bytes:
     return signing.sign_if_configured(pdf, current_app.config, reason=f"{text.title} {certificate.serial}")
 
 
-def issue_if_complete(user: User, course: Course) -> Certificate | None:
-    """Issue the certificate if the course is now complete and none was issued in this cycle; a valid
-    certificate of an earlier cycle becomes superseded by it. The caller commits."""
+def issue_if_complete(user: User, course: Course, cycle: int | None = None) -> Certificate | None:
+    """Issue the certificate if the course is now complete and none was issued in this cycle (the
+    current one unless the caller knows it already); a valid certificate of an earlier cycle becomes
+    superseded by it. The caller commits."""
     # Lock the person's row (PostgreSQL; SQLite writers already hold the database lock) so that two
     # steps finishing at once — the last lesson and the pass — are judged one after the other.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    cycle = current_cycle(user.id, course.id)
+    cycle = current_cycle(user.id, course.id) if cycle is None else cycle
     read, total = lesson_counts(user.id, course.id, cycle)
     if read < total or not total:  # the usual case after one more lesson read: nothing more to look up
         return None

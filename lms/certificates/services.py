@@ -65,7 +65,7 @@ def sign_commitment(user: User, course: Course, *, agreed: bool, typed_name: str
     except IntegrityError:  # a parallel request signed first
         db.session.rollback()
         raise CertificateError("already_signed") from None
-    certificate = issue_if_complete(user, course)
+    certificate = issue_if_complete(user, course, state.cycle)
     db.session.commit()
     return certificate
 

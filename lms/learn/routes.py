@@ -24,10 +24,7 @@ def home():
 @login_required
 def my_courses():
     """Every active course with a progress bar."""
-    return render_template("learn/my_courses.html", progress=services.course_progress(current_user),
-                           history=services.attempt_history(current_user),
-                           certificates=services.certificates_by_course(current_user),
-                           signed=services.signed_courses(current_user))
+    return render_template("learn/my_courses.html", **services.my_courses_view(current_user))
 
 
 @bp.get("/courses/<course_key>")

@@ -70,9 +70,9 @@ def _cycle_of(course_id_column, cycles: dict[int, int]):
     return case(cycles, value=course_id_column, else_=0) if cycles else literal(0)
 
 
-def course_progress(user: User) -> list[CourseProgress]:
+def course_progress(user: User, cycles: dict[int, int] | None = None) -> list[CourseProgress]:
     """Progress in every active course: lessons and quiz, in one query with grouped subqueries."""
-    cycles = cycles_for(user.id)
+    cycles = cycles_for(user.id) if cycles is None else cycles
     lessons = (
         select(Lesson.course_id, func.count(Lesson.id).label("total"), func.count(LessonRead.id).label("read"))
         .join(LessonRead, and_(LessonRead.lesson_id == Lesson.id, LessonRead.user_id == user.id,
@@ -99,10 +99,10 @@ def course_progress(user: User) -> list[CourseProgress]:
             for course, total, read, finished, best, passed, is_open in rows]
 
 
-def attempt_history(user: User) -> dict[int, list[Attempt]]:
+def attempt_history(user: User, cycles: dict[int, int] | None = None) -> dict[int, list[Attempt]]:
     """The person's finished attempts per course in the current cycle, newest first (one query)."""
     history: dict[int, list[Attempt]] = {}
-    cycles = cycles_for(user.id)
+    cycles = cycles_for(user.id) if cycles is None else cycles
     for attempt in db.session.scalars(
         select(Attempt).where(Attempt.user_id == user.id, Attempt.state == FINISHED,
                               Attempt.cycle == _cycle_of(Attempt.course_id, cycles))
@@ -112,10 +112,10 @@ def attempt_history(user: User) -> dict[int, list[Attempt]]:
     return history
 
 
-def certificates_by_course(user: User) -> dict[int, Certificate]:
+def certificates_by_course(user: User, cycles: dict[int, int] | None = None) -> dict[int, Certificate]:
     """The person's latest certificate per course in the current cycle (one query)."""
     latest: dict[int, Certificate] = {}
-    cycles = cycles_for(user.id)
+    cycles = cycles_for(user.id) if cycles is None else cycles
     for certificate in db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id,
                                   Certificate.cycle == _cycle_of(Certificate.course_id, cycles))
@@ -125,10 +125,17 @@ def certificates_by_course(user: User) -> dict[int, Certificate]:
     return latest
 
 
-def signed_courses(user: User) -> set[int]:
-    cycles = cycles_for(user.id)
+def signed_courses(user: User, cycles: dict[int, int] | None = None) -> set[int]:
+    cycles = cycles_for(user.id) if cycles is None else cycles
     return set(db.session.scalars(select(Commitment.course_id).where(
         Commitment.user_id == user.id, Commitment.cycle == _cycle_of(Commitment.course_id, cycles))))
+
+
+def my_courses_view(user: User) -> dict:
+    """Everything "my courses" shows, with the person's round cycles looked up once for all of it."""
+    cycles = cycles_for(user.id)
+    return {"progress": course_progress(user, cycles), "history": attempt_history(user, cycles),
+            "certificates": certificates_by_course(user, cycles), "signed": signed_courses(user, cycles)}
 
 
 def get_course(key: str) -> Course | None:

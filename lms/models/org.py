@@ -38,3 +38,10 @@ class Unit(db.Model):
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
+
+
+def department() -> Unit | None:
+    """The top of the tree (there is one department); None before the organisation exists."""
+    from sqlalchemy import select
+
+    return db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1))

@@ -218,7 +218,7 @@ def finish_attempt(user_id: int, attempt_id: int) -> Attempt:
         attempt.cycle = current_cycle(user_id, attempt.course_id)
         if _close(attempt, "timeout" if late else "submitted", now):
             # Passing may complete the course: the certificate is issued in this same transaction.
-            issue_if_complete(db.session.get(User, user_id), attempt.course)
+            issue_if_complete(db.session.get(User, user_id), attempt.course, attempt.cycle)
         progress.touch(user_id, attempt.course_id, attempt.cycle)
     db.session.commit()
     return load_attempt(user_id, attempt_id)

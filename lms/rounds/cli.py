@@ -12,6 +12,7 @@ from sqlalchemy import select
 from lms.db_setup import begin_write
 from lms.extensions import db
 from lms.models import Round, Unit
+from lms.models.org import department
 from lms.rounds import insights
 from lms.rounds.dashboard import overview
 from lms.rounds.membership import local_today, refresh_round_memberships
@@ -22,7 +23,7 @@ rounds_cli = AppGroup("rounds", help="Rounds (đợt): membership, analysis snap
 
 
 def _department() -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1))
+    unit = department()
     if unit is None:
         click.echo("Error: there is no organisation yet.", err=True)
         sys.exit(1)

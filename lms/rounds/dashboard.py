@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, false, func, literal, select
 
 from lms.extensions import db
 from lms.models import CERTIFIED, EXEMPT, OVERDUE, STATUSES, Round, RoundMember, Unit, User
+from lms.models.org import department
 from lms.people.services import can_see_unit, sees_everyone
 from lms.rounds.membership import local_today, rounds_of_units
 from lms.text import fold, nfc, share_bp
@@ -235,7 +236,7 @@ def current_round(rounds: list[Round]) -> Round | None:
 def default_focus(viewer: User) -> Unit | None:
     """The department for HR and admins, the first unit a head answers for."""
     if sees_everyone(viewer):
-        return db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1))
+        return department()
     units = sorted((u for u in viewer.headed_units if u.path), key=lambda u: u.path)
     return units[0] if units else None
 
